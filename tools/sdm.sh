@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# SDM for Odoo - one small CLI behind the Makefile targets.
+#
+#   tools/sdm.sh run            set everything up, install the demo database, serve http://localhost:8069
+#   tools/sdm.sh test [ARGS]    fresh test database + every test through pytest-odoo (ARGS go to pytest)
+#   tools/sdm.sh test-odoo      stock Odoo's sale / sale_stock / account tests with our addons installed
+#   tools/sdm.sh lint           pre-commit (ruff + pylint-odoo)
+#   tools/sdm.sh pot            regenerate addons/*/i18n/*.pot and merge them into zh_CN.po
+#   tools/sdm.sh setup          venv + PostgreSQL + odoo.conf only
+#   tools/sdm.sh db-stop        stop the PostgreSQL server this script started
+#
+# Everything is idempotent: a second run reuses the virtualenv, the PostgreSQL server and the Odoo source.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="${SDM_STATE_DIR:-$ROOT/.local}"
+ODOO_SRC="${ODOO_SRC:-/opt/odoo/18.0}"
+ODOO_BRANCH_URL="${ODOO_BRANCH_URL:-https://github.com/odoo/odoo.git}"
+PYTHON="${SDM_PYTHON:-python3.11}"
+VENV="${SDM_VENV:-$HOME/.cache/sdm-odoo/venv-py311}"
+DB_USER="${SDM_DB_USER:-odoo}"
+DB_PASSWORD="${SDM_DB_PASSWORD:-odoo}"
+DEMO_DB="${SDM_DB:-sdm_demo}"
+TEST_DB="${SDM_TEST_DB:-sdm_test}"
+REGRESS_DB="${SDM_REGRESS_DB:-sdm_regress}"
+HTTP_PORT="${SDM_HTTP_PORT:-8069}"
+SDM_ADDONS="sdm_sales,sdm_finance,sdm_planning,sdm_crm_scoring"
+CONF="$STATE/odoo.conf"
+PG_VERSION="${SDM_PG_VERSION:-15}"
+# A private cluster (non-root users) lives here, on its own port.
+PRIVATE_PGDATA="$STATE/pgdata"
+PRIVATE_PGPORT="${SDM_PRIVATE_PGPORT:-5544}"
+
+log() { printf '\033[1;34m[sdm]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[sdm] %s\033[0m\n' "$*" >&2; exit 1; }
+
+# --------------------------------------------------------------------------- Odoo source
+ensure_odoo_src() {
+    if [ -f "$ODOO_SRC/odoo/release.py" ]; then
+        return
+    fi
+    if command -v git >/dev/null && git ls-remote --heads "$ODOO_BRANCH_URL" 18.0 >/dev/null 2>&1; then
+        log "No Odoo source at $ODOO_SRC: shallow-cloning the official 18.0 branch"
+        mkdir -p "$(dirname "$ODOO_SRC")"
+        git clone --depth 1 --branch 18.0 "$ODOO_BRANCH_URL" "$ODOO_SRC"
+        return
+    fi
+    die "Odoo 18.0 source not found at $ODOO_SRC and the official repository is not reachable.
+Provide an Odoo 18.0 Community source tree (the directory that holds odoo-bin and odoo/release.py)
+and point ODOO_SRC at it, e.g.:  ODOO_SRC=/path/to/odoo-18.0 make test"
+}
+
+# --------------------------------------------------------------------------- virtualenv
+ensure_venv() {
+    local stamp="$VENV/.sdm-requirements" want
+    want="$(cat "$ODOO_SRC/requirements.txt" "$ROOT/requirements.txt" | sha1sum | cut -c1-40)"
+    if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+        return
+    fi
+    command -v "$PYTHON" >/dev/null || die "$PYTHON not found (Odoo 18 needs Python 3.10-3.12); set SDM_PYTHON"
+    log "Preparing virtualenv $VENV"
+    [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+    # Odoo's pinned sdists import pkg_resources in setup.py: setuptools < 70 in every build env.
+    local constraints="$VENV/constraints.txt"
+    echo 'setuptools<70' >"$constraints"
+    # python-ldap is only needed by auth_ldap and needs libldap headers: left out.
+    grep -v -i '^python-ldap' "$ODOO_SRC/requirements.txt" >"$VENV/odoo-requirements.txt"
+    PIP_CONSTRAINT="$constraints" "$VENV/bin/pip" install -q 'setuptools<70' wheel
+    PIP_CONSTRAINT="$constraints" "$VENV/bin/pip" install -q -r "$VENV/odoo-requirements.txt" -r "$ROOT/requirements.txt"
+    echo "$want" >"$stamp"
+}
+
+# --------------------------------------------------------------------------- PostgreSQL
+pg_answers() { pg_isready -q -h "$1" -p "$2" -t 3 >/dev/null 2>&1; }
+
+ensure_postgres() {
+    export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}"
+    if pg_answers "$PGHOST" "$PGPORT"; then
+        log "PostgreSQL answers on $PGHOST:$PGPORT"
+    elif [ "$(id -u)" = 0 ]; then
+        command -v pg_ctlcluster >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
+        if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx "$PG_VERSION main"; then
+            log "Creating Debian cluster $PG_VERSION/main"
+            pg_createcluster "$PG_VERSION" main --port "$PGPORT" >/dev/null
+        fi
+        PGPORT="$(pg_lsclusters -h | awk -v v="$PG_VERSION" '$1==v && $2=="main" {print $3}')"
+        export PGPORT
+        log "Starting Debian cluster $PG_VERSION/main on port $PGPORT (stop: tools/sdm.sh db-stop)"
+        pg_ctlcluster "$PG_VERSION" main start || true
+        for _ in $(seq 30); do pg_answers "$PGHOST" "$PGPORT" && break; sleep 1; done
+        pg_answers "$PGHOST" "$PGPORT" || die "PostgreSQL did not start; see /var/log/postgresql/"
+    else
+        local bindir
+        bindir="$(pg_config --bindir 2>/dev/null || echo "/usr/lib/postgresql/$PG_VERSION/bin")"
+        export PGHOST=127.0.0.1 PGPORT="$PRIVATE_PGPORT"
+        if ! pg_answers "$PGHOST" "$PGPORT"; then
+            if [ ! -f "$PRIVATE_PGDATA/PG_VERSION" ]; then
+                log "Creating a private PostgreSQL cluster in $PRIVATE_PGDATA"
+                mkdir -p "$PRIVATE_PGDATA"
+                printf '%s\n' "$DB_PASSWORD" >"$STATE/.pgpass-init"
+                "$bindir/initdb" -D "$PRIVATE_PGDATA" -U "$DB_USER" --pwfile="$STATE/.pgpass-init" \
+                    -A scram-sha-256 -E UTF8 --locale=C >/dev/null
+                rm -f "$STATE/.pgpass-init"
+            fi
+            log "Starting the private cluster on port $PGPORT (stop: tools/sdm.sh db-stop)"
+            "$bindir/pg_ctl" -D "$PRIVATE_PGDATA" -l "$STATE/postgresql.log" -w \
+                -o "-p $PGPORT -k $PRIVATE_PGDATA -c listen_addresses=127.0.0.1" start >/dev/null
+        fi
+    fi
+    export PGUSER="$DB_USER" PGPASSWORD="$DB_PASSWORD"
+    if ! psql -d postgres -qtA -c 'SELECT 1' >/dev/null 2>&1 && [ "$(id -u)" = 0 ] &&
+        [ -d /var/run/postgresql ] && id postgres >/dev/null 2>&1; then
+        # Our own Debian cluster: create the Odoo role (never "postgres") through the local socket.
+        log "Creating PostgreSQL role $DB_USER"
+        env -u PGUSER -u PGPASSWORD runuser -u postgres -- psql -U postgres -h /var/run/postgresql \
+            -p "$PGPORT" -q -d postgres -c \
+            "CREATE ROLE \"$DB_USER\" LOGIN CREATEDB PASSWORD '$DB_PASSWORD'" || true
+    fi
+    psql -d postgres -qtA -c 'SELECT 1' >/dev/null 2>&1 ||
+        die "Cannot log in to PostgreSQL $PGHOST:$PGPORT as $DB_USER (set SDM_DB_USER / SDM_DB_PASSWORD)"
+}
+
+db_stop() {
+    if [ -f "$PRIVATE_PGDATA/PG_VERSION" ] && [ "$(id -u)" != 0 ]; then
+        "$(pg_config --bindir)/pg_ctl" -D "$PRIVATE_PGDATA" stop
+    elif [ "$(id -u)" = 0 ]; then
+        pg_ctlcluster "$PG_VERSION" main stop
+    fi
+}
+
+# --------------------------------------------------------------------------- odoo.conf
+write_conf() {
+    mkdir -p "$STATE/data"
+    local addons="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$ROOT/addons"
+    [ -n "${SDM_EXTRA_ADDONS:-}" ] && addons="$addons,$SDM_EXTRA_ADDONS"
+    sed -e "s#@ADDONS_PATH@#$addons#" -e "s#@DATA_DIR@#$STATE/data#" \
+        -e "s#@DB_HOST@#$PGHOST#" -e "s#@DB_PORT@#$PGPORT#" \
+        -e "s#@DB_USER@#$DB_USER#" -e "s#@DB_PASSWORD@#$DB_PASSWORD#" \
+        -e "s#@HTTP_PORT@#$HTTP_PORT#" "$ROOT/config/odoo.dev.conf" >"$CONF"
+}
+
+setup() {
+    mkdir -p "$STATE"
+    ensure_odoo_src
+    ensure_venv
+    ensure_postgres
+    write_conf
+    export PATH="$VENV/bin:$PATH" PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
+}
+
+odoo_bin() { "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" "$@"; }
+odoo_db() { "$VENV/bin/python" "$ROOT/tools/odoo_db.py" -c "$CONF" "$@"; }
+
+# --------------------------------------------------------------------------- commands
+cmd_run() {
+    setup
+    if ! odoo_db installed "$DEMO_DB" "$SDM_ADDONS"; then
+        log "Creating the demo database $DEMO_DB (Chinese company, demo data, zh_CN loaded)"
+        odoo_db drop "$DEMO_DB"
+        odoo_db create "$DEMO_DB" --demo --country CN --lang en_US
+        odoo_bin -d "$DEMO_DB" -i "$SDM_ADDONS" --load-language=zh_CN --stop-after-init --log-level=warn
+        odoo_db installed "$DEMO_DB" "$SDM_ADDONS" || die "the SDM addons did not install in $DEMO_DB"
+    elif [ -n "${SDM_UPDATE:-}" ]; then
+        odoo_bin -d "$DEMO_DB" -u "$SDM_ADDONS" --stop-after-init --log-level=warn
+    fi
+    cat >&2 <<MSG
+
+  SDM for Odoo is starting:   http://localhost:$HTTP_PORT
+  Database: $DEMO_DB
+  Login (English):  admin / admin          (SDM Administrator)
+  Login (简体中文): sdm_zh / sdm_zh        (SDM Administrator, user language 简体中文)
+  Salesperson:      wang.fang / wang.fang  (华东 region, own customers only)
+  Stop with Ctrl+C; stop PostgreSQL with: tools/sdm.sh db-stop
+
+MSG
+    [ -n "${SDM_NO_SERVE:-}" ] && return
+    exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" \
+        --http-port="$HTTP_PORT"
+}
+
+prepare_test_db() {
+    if [ -n "${SDM_REUSE_DB:-}" ] && odoo_db installed "$TEST_DB" "$SDM_ADDONS"; then
+        log "Reusing test database $TEST_DB (SDM_REUSE_DB is set)"
+        return
+    fi
+    log "Creating a fresh test database $TEST_DB and installing $SDM_ADDONS"
+    odoo_db drop "$TEST_DB"
+    odoo_db create "$TEST_DB" --lang en_US
+    odoo_bin -d "$TEST_DB" -i "$SDM_ADDONS" --without-demo=all --load-language=zh_CN \
+        --stop-after-init --log-level=warn
+    odoo_db installed "$TEST_DB" "$SDM_ADDONS" || die "the SDM addons did not install in $TEST_DB"
+}
+
+cmd_test() {
+    setup
+    local started=$SECONDS
+    prepare_test_db
+    local targets=("$@")
+    if [ ${#targets[@]} -eq 0 ]; then
+        # Every addon's tests, then the cross-addon tests (which end with the uninstall test).
+        targets=()
+        for d in "$ROOT"/addons/*/tests; do targets+=("$d"); done
+        targets+=("$ROOT/tests")
+    fi
+    log "Running pytest-odoo on ${targets[*]}"
+    set +e
+    (cd "$ROOT" && SDM_ODOO_CONF="$CONF" SDM_ODOO_SRC="$ODOO_SRC" \
+        "$VENV/bin/python" -m pytest -p no:cacheprovider --odoo-database="$TEST_DB" --odoo-config="$CONF" \
+        --odoo-http --odoo-log-level=warn --odoo-extra=max-cron-threads=0 "${targets[@]}")
+    local rc=$?
+    set -e
+    log "test command finished in $((SECONDS - started)) s (exit $rc)"
+    return $rc
+}
+
+cmd_test_odoo() {
+    setup
+    local started=$SECONDS
+    if [ "$(id -u)" = 0 ] && ! command -v wkhtmltopdf >/dev/null; then
+        apt-get update -qq && apt-get install -y -qq wkhtmltopdf >/dev/null || log "wkhtmltopdf could not be installed"
+    fi
+    command -v wkhtmltopdf >/dev/null || log "wkhtmltopdf is missing: one stock account test will error"
+    odoo_db drop "$REGRESS_DB"
+    odoo_db create "$REGRESS_DB" --demo --lang en_US
+    set +e
+    odoo_bin -d "$REGRESS_DB" -i "$SDM_ADDONS" --test-tags "${SDM_ODOO_TAGS:-/sale,/sale_stock,/account}" \
+        --stop-after-init --log-level=test 2>&1 | tee "$STATE/test-odoo.log" | grep -E "ERROR|FAIL|tests in|Ran " || true
+    set -e
+    log "stock test run took $((SECONDS - started)) s; full log: $STATE/test-odoo.log"
+    if grep -qE "(ERROR|CRITICAL) .* (FAIL|ERROR):|[1-9][0-9]* failed|[1-9][0-9]* error" "$STATE/test-odoo.log"; then
+        grep -E "[0-9]+ failed, [0-9]+ error" "$STATE/test-odoo.log" | tail -1 >&2
+        return 1
+    fi
+}
+
+cmd_lint() {
+    setup_lint_only
+    (cd "$ROOT" && "$VENV/bin/pre-commit" run --all-files --show-diff-on-failure)
+}
+
+setup_lint_only() {
+    ensure_odoo_src
+    ensure_venv
+    export PATH="$VENV/bin:$PATH"
+}
+
+cmd_pot() {
+    setup
+    local db="${SDM_POT_DB:-$TEST_DB}"
+    odoo_db installed "$db" "$SDM_ADDONS" || prepare_test_db
+    IFS=, read -r -a mods <<<"$SDM_ADDONS"
+    for m in "${mods[@]}"; do
+        mkdir -p "$ROOT/addons/$m/i18n"
+        odoo_bin -d "$db" --i18n-export="$ROOT/addons/$m/i18n/$m.pot" --modules="$m" --stop-after-init \
+            --log-level=warn
+        if [ -f "$ROOT/addons/$m/i18n/zh_CN.po" ]; then
+            msgmerge --quiet --no-fuzzy-matching --update --backup=none \
+                "$ROOT/addons/$m/i18n/zh_CN.po" "$ROOT/addons/$m/i18n/$m.pot"
+        else
+            msginit --no-translator --locale=zh_CN --input="$ROOT/addons/$m/i18n/$m.pot" \
+                --output-file="$ROOT/addons/$m/i18n/zh_CN.po"
+        fi
+        log "$m: $(msgfmt --statistics -o /dev/null "$ROOT/addons/$m/i18n/zh_CN.po" 2>&1)"
+    done
+}
+
+case "${1:-}" in
+    run) shift; cmd_run "$@" ;;
+    test) shift; cmd_test "$@" ;;
+    test-odoo) shift; cmd_test_odoo "$@" ;;
+    lint) shift; cmd_lint "$@" ;;
+    pot) shift; cmd_pot "$@" ;;
+    setup) shift; setup; log "ready: $CONF" ;;
+    install-test-db) shift; setup; prepare_test_db ;;
+    db-stop) shift; db_stop ;;
+    odoo) shift; setup; odoo_bin "$@" ;;
+    *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
