@@ -1,0 +1,87 @@
+"""Start a real multi-worker Odoo server (prefork, like production) on the test database and use it
+the way an integration would: the login page over HTTP, then XML-RPC with Python's own client."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import xmlrpc.client
+
+import pytest
+
+import odoo
+
+SDM_MODULES = ["sdm_crm_scoring", "sdm_finance", "sdm_planning", "sdm_sales"]
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def prefork_server(odoo_conf):
+    db = odoo.tools.config["db_name"]
+    db = db[0] if isinstance(db, list) else db
+    port = _free_port()
+    odoo_bin = os.path.join(os.environ.get("SDM_ODOO_SRC", "/opt/odoo/18.0"), "odoo-bin")
+    cmd = [sys.executable, odoo_bin, "-c", odoo_conf, "-d", db, f"--db-filter=^{db}$", f"--http-port={port}"]
+    cmd += [
+        "--workers=2",
+        "--max-cron-threads=0",
+        "--gevent-port=0",
+        "--log-level=warn",
+        "--limit-time-real=120",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/web/login", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            assert proc.poll() is None, proc.stderr.read()[-3000:]
+            assert time.monotonic() < deadline, "the prefork server did not answer within 120 s"
+            time.sleep(1)
+        yield url, db
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_prefork_server_serves_login_page(prefork_server):
+    url, _db = prefork_server
+    with urllib.request.urlopen(url + "/web/login", timeout=10) as response:
+        page = response.read().decode()
+    assert 'name="login"' in page and 'name="password"' in page
+
+
+def test_xmlrpc_lists_sdm_modules_on_prefork_server(prefork_server):
+    url, db = prefork_server
+    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+    assert common.version()["server_version_info"][:2] == [18, 0]
+    uid = common.authenticate(db, "admin", "admin", {})
+    assert uid
+    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
+    modules = models.execute_kw(
+        db,
+        uid,
+        "admin",
+        "ir.module.module",
+        "search_read",
+        [[["name", "in", SDM_MODULES], ["state", "=", "installed"]]],
+        {"fields": ["name"], "order": "name"},
+    )
+    assert [m["name"] for m in modules] == SDM_MODULES
+    regions = models.execute_kw(db, uid, "admin", "sdm.region", "search_count", [[]])
+    assert isinstance(regions, int)
