@@ -1,1 +1,3 @@
-from . import res_partner, sdm_demo, sdm_platform_type
+from . import sdm_platform_type
+from . import res_partner
+from . import sdm_demo

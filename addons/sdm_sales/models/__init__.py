@@ -1,13 +1,12 @@
-from . import (
-    account_invoice_report,
-    account_move,
-    crm_team,
-    res_company,
-    res_config_settings,
-    res_partner,
-    res_users,
-    sale_order,
-    sale_report,
-    sdm_demo,
-    sdm_region,
-)
+from . import sdm_region_mixin
+from . import sdm_region
+from . import crm_team
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import res_users
+from . import sale_order
+from . import account_move
+from . import sale_report
+from . import account_invoice_report
+from . import sdm_demo

@@ -1,1 +1,4 @@
-from . import test_access_rules, test_customer_region, test_region_hierarchy, test_settings
+from . import test_region_hierarchy
+from . import test_customer_region
+from . import test_access_rules
+from . import test_settings
