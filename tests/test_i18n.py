@@ -29,15 +29,11 @@ class TestTranslations(TransactionCase):
             with self.subTest(module=module):
                 exported = self._exported_terms(module)
                 self.assertTrue(exported)
-                pot = {
-                    e.msgid for e in polib.pofile(str(ADDONS / module / "i18n" / f"{module}.pot")) if e.msgid
-                }
+                pot = {e.msgid for e in polib.pofile(str(ADDONS / module / "i18n" / f"{module}.pot")) if e.msgid}
                 self.assertEqual(exported - pot, set(), f"{module}.pot is missing terms: run `make pot`")
                 po = polib.pofile(str(ADDONS / module / "i18n" / "zh_CN.po"))
                 translated = {e.msgid for e in po.translated_entries() if "fuzzy" not in e.flags}
-                self.assertEqual(
-                    exported - translated, set(), f"{module}/i18n/zh_CN.po has untranslated terms"
-                )
+                self.assertEqual(exported - translated, set(), f"{module}/i18n/zh_CN.po has untranslated terms")
 
     def test_chinese_labels_are_loaded(self):
         region = self.env["ir.model.fields"]._get("res.partner", "sdm_region_id")

@@ -20,9 +20,7 @@ class TestWebClient(HttpCase):
             "method": "call",
             "params": {"service": service, "method": method, "args": args},
         }
-        response = self.url_open(
-            "/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}
-        )
+        response = self.url_open("/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"})
         self.assertEqual(response.status_code, 200)
         body = response.json()
         self.assertNotIn("error", body, body.get("error"))
@@ -54,9 +52,7 @@ class TestWebClient(HttpCase):
         self.assertTrue(all(m["latest_version"].startswith("18.0.") for m in modules))
 
     def _menu_names(self, login, lang):
-        user = new_test_user(
-            self.env, login=login, password=login + ".pw", groups="sdm_sales.group_sdm_admin"
-        )
+        user = new_test_user(self.env, login=login, password=login + ".pw", groups="sdm_sales.group_sdm_admin")
         user.lang = lang
         self.authenticate(login, login + ".pw")
         response = self.url_open("/web/webclient/load_menus/1")

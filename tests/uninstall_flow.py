@@ -30,9 +30,7 @@ def make_documents(db):
         order = env["sale.order"].create(
             {
                 "partner_id": partner.id,
-                "order_line": [
-                    Command.create({"product_id": product.id, "product_uom_qty": 2, "price_unit": 50})
-                ],
+                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2, "price_unit": 50})],
             }
         )
         order.action_confirm()
@@ -76,9 +74,7 @@ def use_documents(db, ids):
         new_order = env["sale.order"].create(
             {
                 "partner_id": ids["partner"],
-                "order_line": [
-                    Command.create({"product_id": ids["product"], "product_uom_qty": 1, "price_unit": 30})
-                ],
+                "order_line": [Command.create({"product_id": ids["product"], "product_uom_qty": 1, "price_unit": 30})],
             }
         )
         new_order.action_confirm()

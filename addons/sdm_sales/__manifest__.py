@@ -1,7 +1,7 @@
 {
     "name": "SDM Sales",
     "summary": "Networked sales & distribution management: sales regions and branches, "
-    "customer ownership, SDM roles, menus and settings",
+    "customer ownership, SDM roles, credit control with approvals",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sdm-odoo/sdm-odoo",
@@ -9,11 +9,14 @@
     "license": "LGPL-3",
     "application": True,
     "depends": ["sale_stock", "account"],
-    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/sdm_sales_security.xml",
         "security/ir.model.access.csv",
+        "data/sdm_credit_data.xml",
         "views/sdm_region_views.xml",
+        "views/sdm_credit_group_views.xml",
+        "views/sdm_credit_approval_views.xml",
+        "wizards/sdm_credit_approval_wizard_views.xml",
         "views/crm_team_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",

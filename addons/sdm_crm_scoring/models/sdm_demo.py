@@ -13,8 +13,6 @@ class SdmDemo(models.AbstractModel):
         ):
             tag = self.env.ref(tag_xmlid, raise_if_not_found=False)
             if tag:
-                partners = self.env["res.partner"].search(
-                    [("category_id", "in", tag.ids), ("is_company", "=", True)]
-                )
+                partners = self.env["res.partner"].search([("category_id", "in", tag.ids), ("is_company", "=", True)])
                 partners.sdm_platform_type_id = self.env.ref(type_xmlid)
         return True

@@ -12,9 +12,7 @@ class SdmPlatformType(models.Model):
     code = fields.Char(required=True)
     sequence = fields.Integer(default=10)
     description = fields.Text(translate=True)
-    company_id = fields.Many2one(
-        "res.company", index=True, help="Leave empty to share the type between companies."
-    )
+    company_id = fields.Many2one("res.company", index=True, help="Leave empty to share the type between companies.")
     active = fields.Boolean(default=True)
     partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
 

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .sdm_credit_group import CREDIT_MODES
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -9,4 +11,42 @@ class ResCompany(models.Model):
         default=True,
         help="A customer's region is set from the region of its branch (sales team) whenever the "
         "branch changes. It can still be changed by hand afterwards.",
+    )
+
+    # Credit control (each checkpoint on/off, the default mode, approvals).
+    sdm_credit_check_sale = fields.Boolean(
+        string="Check Credit on Order Confirmation",
+        default=True,
+        help="The order being confirmed counts in the exposure.",
+    )
+    sdm_credit_check_delivery = fields.Boolean(string="Check Credit on Delivery Validation")
+    sdm_credit_check_invoice = fields.Boolean(string="Check Credit on Invoice Posting")
+    sdm_credit_mode = fields.Selection(
+        CREDIT_MODES,
+        string="Default Credit Mode",
+        default="off",
+        required=True,
+        help="Off: no check. Warn: a message, the document goes through. Block: the document is refused. "
+        "Approval: the order waits for a Credit Controller's approval. Credit groups and customers can override it.",
+    )
+    sdm_credit_include_draft_invoices = fields.Boolean(
+        string="Count Draft Invoices",
+        help="Draft customer invoices that were not made from a sale order count in the exposure.",
+    )
+    sdm_credit_approval_days = fields.Integer(
+        string="Credit Approval Validity (days)",
+        default=7,
+        help="An approval expires this many days after it was given. 0: it does not expire.",
+    )
+    sdm_credit_default_group_id = fields.Many2one(
+        "sdm.credit.group",
+        string="Default Credit Group",
+        help="New customers of this company join this credit group.",
+    )
+    sdm_available_qty_mode = fields.Selection(
+        [("off", "Off"), ("warn", "Warn"), ("block", "Block")],
+        string="Available Quantity Control",
+        default="off",
+        required=True,
+        help="When an order is confirmed, compare its storable products with the forecasted quantity of its warehouse.",
     )

@@ -1,6 +1,220 @@
-from odoo import models
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import formatLang
 
 
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "sdm.region.mixin"]
+
+    sdm_uninvoiced_amount = fields.Monetary(
+        string="Uninvoiced Amount (company currency)",
+        compute="_compute_sdm_uninvoiced_amount",
+        store=True,
+        currency_field="company_currency_id",
+        help="Total of a confirmed order, taxes included, less what posted invoices already bill; "
+        "part of the customer's credit exposure.",
+    )
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    sdm_credit_approval_ids = fields.One2many("sdm.credit.approval", "order_id", string="Credit Approvals")
+    sdm_credit_approval_state = fields.Selection(
+        [("none", "None"), ("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
+        string="Credit Approval",
+        compute="_compute_sdm_credit_banner",
+    )
+    sdm_credit_banner = fields.Text(compute="_compute_sdm_credit_banner")
+    sdm_credit_banner_level = fields.Selection(
+        [("info", "Info"), ("warning", "Warning"), ("danger", "Danger")], compute="_compute_sdm_credit_banner"
+    )
+    sdm_credit_needs_approval = fields.Boolean(compute="_compute_sdm_credit_banner")
+    sdm_credit_remaining = fields.Monetary(
+        string="Remaining Credit", compute="_compute_sdm_credit_banner", currency_field="company_currency_id"
+    )
+
+    # ------------------------------------------------------------------ amounts
+    def _sdm_amount_company(self):
+        """Order total, taxes included, in the company currency."""
+        self.ensure_one()
+        rate = self.currency_rate or 1.0
+        return self.company_id.currency_id.round(self.amount_total / rate)
+
+    @api.depends(
+        "state",
+        "amount_total",
+        "currency_rate",
+        "order_line.invoice_lines.move_id.state",
+        "order_line.invoice_lines.balance",
+        "order_line.invoice_lines.price_total",
+    )
+    def _compute_sdm_uninvoiced_amount(self):
+        for order in self:
+            if order.state != "sale":
+                order.sdm_uninvoiced_amount = 0.0
+                continue
+            invoiced = 0.0
+            for line in order.order_line.invoice_lines:
+                if line.move_id.state != "posted":
+                    continue
+                # balance is untaxed in company currency (negative on invoices): scale it to taxes included.
+                ratio = line.price_total / line.price_subtotal if line.price_subtotal else 1.0
+                invoiced += -line.balance * ratio
+            order.sdm_uninvoiced_amount = max(order._sdm_amount_company() - invoiced, 0.0)
+
+    def _sdm_names(self):
+        self.ensure_one()
+        return {
+            "order": self.name,
+            "state": dict(self._fields["state"]._description_selection(self.env))[self.state],
+        }
+
+    # ------------------------------------------------------------------ credit
+    def _sdm_valid_credit_approval(self):
+        self.ensure_one()
+        return any(approval._sdm_is_valid() for approval in self.sdm_credit_approval_ids)
+
+    def _sdm_credit_simulation(self):
+        """The credit rule for confirming this quotation now, without side effects (banners, requests)."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
+        company = self.company_id
+        result = partner._sdm_credit_evaluate(company, self._sdm_amount_company(), order=self)
+        result["message"] = partner._sdm_credit_message(company, result, "sale") if result["reasons"] else ""
+        return result
+
+    @api.depends_context("company")
+    @api.depends("partner_id", "amount_total", "state", "sdm_credit_approval_ids.state")
+    def _compute_sdm_credit_banner(self):
+        for order in self:
+            order.sdm_credit_banner = False
+            order.sdm_credit_banner_level = False
+            order.sdm_credit_needs_approval = False
+            order.sdm_credit_remaining = 0.0
+            approvals = order.sdm_credit_approval_ids
+            latest = approvals[:1]
+            order.sdm_credit_approval_state = (
+                latest.state if latest.state in ("pending", "approved", "rejected") else "none"
+            )
+            partner = order.partner_id.commercial_partner_id
+            if not partner or not isinstance(order.id, int) or order.state not in ("draft", "sent"):
+                continue
+            company = order.company_id
+            if not partner._sdm_credit_applies(company):
+                continue
+            result = order._sdm_credit_simulation()
+            limit = result.get("limit") or 0.0
+            order.sdm_credit_remaining = limit - result.get("exposure", 0.0) if limit else 0.0
+            if result.get("ok") and not result.get("warned"):
+                if limit:
+                    order.sdm_credit_banner = self.env._(
+                        "Remaining credit after this order: %(remaining)s of %(limit)s.",
+                        remaining=formatLang(self.env, order.sdm_credit_remaining, currency_obj=company.currency_id),
+                        limit=formatLang(self.env, limit, currency_obj=company.currency_id),
+                    )
+                    order.sdm_credit_banner_level = "info"
+                continue
+            order.sdm_credit_banner = result.get("message")
+            order.sdm_credit_banner_level = "warning" if result.get("ok") else "danger"
+            order.sdm_credit_needs_approval = (
+                result.get("mode") == "approval" and order.sdm_credit_approval_state != "pending"
+            )
+
+    def _sdm_check_available_qty(self):
+        """Available-quantity control (可用量控制): storable lines against the warehouse forecast."""
+        for company, orders in self.grouped("company_id").items():
+            mode = company.sdm_available_qty_mode
+            if mode == "off":
+                continue
+            for order in orders:
+                needed = defaultdict(float)
+                for line in order.order_line:
+                    if line.product_id.is_storable and line.product_uom_qty > 0:
+                        needed[line.product_id] += line.product_uom._compute_quantity(
+                            line.product_uom_qty, line.product_id.uom_id
+                        )
+                if not needed:
+                    continue
+                products = self.env["product.product"].union(*needed).with_context(warehouse_id=order.warehouse_id.id)
+                shortfalls = []
+                for product in products:
+                    available = product.virtual_available
+                    rounding = product.uom_id.rounding
+                    if fields.Float.compare(needed[product], available, precision_rounding=rounding) > 0:
+                        shortfalls.append(
+                            self.env._(
+                                "%(product)s: ordered %(qty)s %(uom)s, forecasted %(available)s, short %(short)s",
+                                product=product.display_name,
+                                qty=needed[product],
+                                uom=product.uom_id.name,
+                                available=available,
+                                short=fields.Float.round(needed[product] - available, precision_rounding=rounding),
+                            )
+                        )
+                if not shortfalls:
+                    continue
+                message = self.env._(
+                    "Not enough forecasted stock in warehouse %(warehouse)s for order %(order)s:\n%(lines)s",
+                    warehouse=order.warehouse_id.name,
+                    order=order.name,
+                    lines="\n".join(shortfalls),
+                )
+                if mode == "block":
+                    raise UserError(message)
+                order.message_post(body=message)
+
+    def action_confirm(self):
+        self._sdm_check_available_qty()
+        # Orders confirmed together for one customer add up.
+        pending = defaultdict(float)
+        for order in self.filtered(lambda o: o.state in ("draft", "sent")):
+            company = order.company_id
+            if not company.sdm_credit_check_sale:
+                continue
+            partner = order.partner_id.commercial_partner_id
+            amount = order._sdm_amount_company()
+            partner._sdm_check_credit(company, amount + pending[partner, company], "sale", order=order, document=order)
+            pending[partner, company] += amount
+        return super().action_confirm()
+
+    def _action_cancel(self):
+        res = super()._action_cancel()
+        self.sdm_credit_approval_ids._sdm_void(self.env._("the order was cancelled"))
+        return res
+
+    def _sdm_void_credit_approvals_if_increased(self):
+        for order in self:
+            for approval in order.sdm_credit_approval_ids.filtered(lambda a: a.state in ("pending", "approved")):
+                now = order._sdm_amount_company()
+                if approval.currency_id.compare_amounts(now, approval.amount) > 0:
+                    approval._sdm_void(
+                        self.env._(
+                            "the order amount rose from %(old)s to %(new)s",
+                            old=formatLang(self.env, approval.amount, currency_obj=approval.currency_id),
+                            new=formatLang(self.env, now, currency_obj=approval.currency_id),
+                        )
+                    )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if self.sdm_credit_approval_ids:
+            self._sdm_void_credit_approvals_if_increased()
+        return res
+
+    def action_sdm_request_credit_approval(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request Credit Approval"),
+            "res_model": "sdm.credit.approval.request",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_sdm_view_credit_approvals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sdm_sales.action_sdm_credit_approval")
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {}
+        return action

@@ -34,9 +34,7 @@ class SdmRegion(models.Model):
         help="Sees the customers, orders and invoices of this region and of its sub-regions "
         "when they belong to the Regional Manager group.",
     )
-    company_id = fields.Many2one(
-        "res.company", default=lambda self: self.env.company, index=True, tracking=True
-    )
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True, tracking=True)
     branch_ids = fields.One2many("crm.team", "sdm_region_id", string="Branches")
     branch_count = fields.Integer(compute="_compute_counts")
     partner_count = fields.Integer(string="Customers", compute="_compute_counts")
@@ -62,9 +60,7 @@ class SdmRegion(models.Model):
 
     def _compute_counts(self):
         branches = dict(
-            self.env["crm.team"]._read_group(
-                [("sdm_region_id", "in", self.ids)], ["sdm_region_id"], ["__count"]
-            )
+            self.env["crm.team"]._read_group([("sdm_region_id", "in", self.ids)], ["sdm_region_id"], ["__count"])
         )
         partners = dict(
             self.env["res.partner"]._read_group(
@@ -84,8 +80,7 @@ class SdmRegion(models.Model):
             if region in ancestors:
                 raise ValidationError(
                     self.env._(
-                        "Region '%(region)s' cannot be placed under '%(parent)s': "
-                        "a region cannot be its own ancestor.",
+                        "Region '%(region)s' cannot be placed under '%(parent)s': a region cannot be its own ancestor.",
                         region=region.complete_name,
                         parent=parent.complete_name,
                     )

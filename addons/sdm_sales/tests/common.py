@@ -19,13 +19,9 @@ class SdmSalesCommon(TransactionCase):
         cls.user_sales_c = cls._new_user("sales.c", "sdm_sales.group_sdm_user")
         cls.user_credit = cls._new_user("credit.ctl", "sdm_sales.group_sdm_credit_controller")
 
-        cls.region_east = Region.create(
-            {"name": "East China", "code": "EC", "manager_id": cls.user_east_manager.id}
-        )
+        cls.region_east = Region.create({"name": "East China", "code": "EC", "manager_id": cls.user_east_manager.id})
         cls.region_sh = Region.create({"name": "Shanghai", "code": "SH", "parent_id": cls.region_east.id})
-        cls.region_south = Region.create(
-            {"name": "South China", "code": "SC", "manager_id": cls.user_south_manager.id}
-        )
+        cls.region_south = Region.create({"name": "South China", "code": "SC", "manager_id": cls.user_south_manager.id})
         Team = cls.env["crm.team"]
         cls.branch_sh = Team.create(
             {
@@ -54,12 +50,8 @@ class SdmSalesCommon(TransactionCase):
             {"name": "Huadong Distribution", "is_company": True, "user_id": cls.user_sales_a.id}
         )
         cls.contact_a = Partner.create({"name": "Li Lei", "parent_id": cls.customer_a.id})
-        cls.customer_b = Partner.create(
-            {"name": "Lingnan Trading", "is_company": True, "user_id": cls.user_sales_b.id}
-        )
-        cls.customer_c = Partner.create(
-            {"name": "Xihu Machinery", "is_company": True, "user_id": cls.user_sales_c.id}
-        )
+        cls.customer_b = Partner.create({"name": "Lingnan Trading", "is_company": True, "user_id": cls.user_sales_b.id})
+        cls.customer_c = Partner.create({"name": "Xihu Machinery", "is_company": True, "user_id": cls.user_sales_c.id})
         cls.customer_free = Partner.create({"name": "Unassigned Prospect", "is_company": True})
         cls.product = cls.env["product.product"].create(
             {"name": "Gear Motor", "type": "consu", "list_price": 100.0, "invoice_policy": "order"}
@@ -67,9 +59,7 @@ class SdmSalesCommon(TransactionCase):
 
     @classmethod
     def _new_user(cls, login, group_xmlid, **kw):
-        return new_test_user(
-            cls.env, login=login, groups=group_xmlid, name=login.replace(".", " ").title(), **kw
-        )
+        return new_test_user(cls.env, login=login, groups=group_xmlid, name=login.replace(".", " ").title(), **kw)
 
     @classmethod
     def _create_order(cls, partner, user=None, qty=1.0, price=100.0):
@@ -79,9 +69,7 @@ class SdmSalesCommon(TransactionCase):
                 "partner_id": partner.id,
                 "user_id": (user or cls.env.user).id,
                 "order_line": [
-                    Command.create(
-                        {"product_id": cls.product.id, "product_uom_qty": qty, "price_unit": price}
-                    )
+                    Command.create({"product_id": cls.product.id, "product_uom_qty": qty, "price_unit": price})
                 ],
             }
         )

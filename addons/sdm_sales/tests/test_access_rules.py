@@ -47,9 +47,7 @@ class TestAccessRules(SdmSalesCommon):
             self.assertEqual(self._visible(user, everyone), everyone, group)
 
     def test_users_outside_sdm_are_not_restricted(self):
-        stock_salesman = new_test_user(
-            self.env, login="stock.salesman", groups="sales_team.group_sale_salesman"
-        )
+        stock_salesman = new_test_user(self.env, login="stock.salesman", groups="sales_team.group_sale_salesman")
         everyone = self.customer_a | self.customer_b | self.customer_c
         self.assertEqual(self._visible(stock_salesman, everyone), everyone)
 
@@ -63,9 +61,7 @@ class TestAccessRules(SdmSalesCommon):
         east = orders.filtered(lambda o: o.partner_id in (self.customer_a | self.customer_c))
         self.assertEqual(orders.with_user(self.user_east_manager).search([("id", "in", orders.ids)]), east)
         east_invoices = invoices.filtered(lambda m: m.partner_id in (self.customer_a | self.customer_c))
-        self.assertEqual(
-            invoices.with_user(self.user_east_manager).search([("id", "in", invoices.ids)]), east_invoices
-        )
+        self.assertEqual(invoices.with_user(self.user_east_manager).search([("id", "in", invoices.ids)]), east_invoices)
         with self.assertRaises(AccessError):
             (orders - east).with_user(self.user_east_manager).read(["name"])
 

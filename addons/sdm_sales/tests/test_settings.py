@@ -15,9 +15,7 @@ class TestSettings(SdmSalesCommon):
         self.assertTrue(other.sdm_region_from_team)
 
     def test_settings_block_and_menus_exist(self):
-        arch = self.env["res.config.settings"].get_view(
-            self.env.ref("base.res_config_settings_view_form").id
-        )["arch"]
+        arch = self.env["res.config.settings"].get_view(self.env.ref("base.res_config_settings_view_form").id)["arch"]
         self.assertIn('name="sdm_sales"', arch)
         self.assertIn("sdm_region_from_team", arch)
         sdm_menu = self.env.ref("sdm_sales.menu_sdm_root")

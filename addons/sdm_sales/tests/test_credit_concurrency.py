@@ -1,0 +1,113 @@
+import threading
+
+from psycopg2 import errors
+
+from odoo import SUPERUSER_ID, Command, api
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase
+
+
+class TestCreditConcurrency(TransactionCase):
+    """Two users confirm orders of one customer at the same moment, in two database transactions.
+
+    Limit 1,000; each order is 600. Both transactions take their snapshot before either confirms, so a
+    check that only reads would let both through (1,200). The lock makes the second wait for the first,
+    fail with a serialization error (as Odoo's request retry expects), and its retry is refused.
+    """
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            company = env.company
+            self.previous_settings = {
+                "sdm_credit_mode": company.sdm_credit_mode,
+                "sdm_credit_check_sale": company.sdm_credit_check_sale,
+            }
+            company.write({"sdm_credit_mode": "block", "sdm_credit_check_sale": True})
+            product = env["product.product"].create(
+                {
+                    "name": "Concurrency Service",
+                    "type": "service",
+                    "list_price": 600.0,
+                    "taxes_id": [Command.clear()],
+                }
+            )
+            partner = env["res.partner"].create({"name": "Concurrency Customer", "is_company": True})
+            partner.sdm_credit_limit = 1000.0
+            orders = env["sale.order"].create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "order_line": [
+                            Command.create({"product_id": product.id, "product_uom_qty": 1, "price_unit": 600})
+                        ],
+                    }
+                    for _i in range(2)
+                ]
+            )
+            self.product_id, self.partner_id, self.order_ids = product.id, partner.id, orders.ids
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            orders = env["sale.order"].browse(self.order_ids).exists()
+            orders._action_cancel()
+            orders.unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+            env["product.product"].browse(self.product_id).unlink()
+            env.company.write(self.previous_settings)
+
+    def _confirm(self, cr, order_id):
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        env["sale.order"].browse(order_id).action_confirm()
+
+    def test_two_cursors_cannot_both_pass_the_limit(self):
+        second_has_snapshot = threading.Event()
+        first_confirmed = threading.Event()
+        outcome = {}
+
+        def first():
+            with self.registry.cursor() as cr:
+                second_has_snapshot.wait(10)
+                self._confirm(cr, self.order_ids[0])
+                first_confirmed.set()
+                # Keep the lock a moment, so the second transaction has to wait for it.
+                threading.Event().wait(0.5)
+                cr.commit()
+                outcome["first"] = "confirmed"
+
+        def second():
+            with self.registry.cursor() as cr:
+                cr.execute("SELECT 1")  # the REPEATABLE READ snapshot is taken now, before the first commits
+                second_has_snapshot.set()
+                first_confirmed.wait(10)
+                try:
+                    self._confirm(cr, self.order_ids[1])
+                    cr.commit()
+                    outcome["second"] = "confirmed"
+                except errors.SerializationFailure:
+                    cr.rollback()
+                    outcome["second"] = "serialization failure"
+            # What Odoo does with a request that failed this way: run it again in a new transaction.
+            if outcome["second"] == "serialization failure":
+                with self.registry.cursor() as cr:
+                    try:
+                        self._confirm(cr, self.order_ids[1])
+                        cr.commit()
+                        outcome["retry"] = "confirmed"
+                    except UserError as error:
+                        outcome["retry"] = str(error)
+
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        self.assertEqual(outcome.get("first"), "confirmed")
+        self.assertEqual(outcome.get("second"), "serialization failure")
+        self.assertIn("1,200.00", outcome.get("retry", ""))
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state FROM sale_order WHERE id = ANY(%s) ORDER BY id", [self.order_ids])
+            self.assertEqual([row[0] for row in cr.fetchall()], ["sale", "draft"])
