@@ -32,16 +32,14 @@ class SdmCreditApproval(models.Model):
         help="The order total (company currency) when approval was requested; a larger order needs a new approval.",
     )
     credit_limit = fields.Monetary(readonly=True)
-    exposure = fields.Monetary(string="Exposure", readonly=True, help="Including this order, when requested.")
+    exposure = fields.Monetary(readonly=True, help="Including this order, when requested.")
     excess = fields.Monetary(readonly=True)
     overdue_amount = fields.Monetary(readonly=True)
     overdue_days = fields.Integer(string="Oldest Overdue (days)", readonly=True)
     credit_hold = fields.Boolean(readonly=True)
     check_details = fields.Text(string="Credit Check", readonly=True)
     reason = fields.Text(required=True, readonly=True, help="Why the order should go through.")
-    requested_by_id = fields.Many2one(
-        "res.users", string="Requested By", required=True, readonly=True, default=lambda self: self.env.user
-    )
+    requested_by_id = fields.Many2one("res.users", required=True, readonly=True, default=lambda self: self.env.user)
     state = fields.Selection(
         [
             ("pending", "Pending"),
@@ -60,7 +58,7 @@ class SdmCreditApproval(models.Model):
     decision_date = fields.Datetime(readonly=True)
     decision_comment = fields.Text(readonly=True)
     expiry_date = fields.Date(readonly=True, tracking=True, help="The approval cannot be used after this day.")
-    order_amount_now = fields.Monetary(string="Order Amount Now", compute="_compute_order_amount_now")
+    order_amount_now = fields.Monetary(compute="_compute_order_amount_now")
 
     @api.depends("order_id.amount_total", "order_id.currency_rate")
     def _compute_order_amount_now(self):

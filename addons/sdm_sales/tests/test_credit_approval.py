@@ -25,7 +25,7 @@ class TestCreditApproval(SdmCreditCommon):
     def _decide(self, approval, approve=True, comment="OK, watch the payment", user=None):
         user = user or self.user_credit
         action = getattr(approval.with_user(user), "action_approve" if approve else "action_reject")()
-        wizard = Form(self.env[action["res_model"]].with_user(user).with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_user(user).with_context(**action["context"]))
         wizard.comment = comment
         wizard.save().action_confirm()
 

@@ -1,3 +1,5 @@
+# This test needs committed data and two real transactions: it commits on purpose (and cleans up).
+# pylint: disable=invalid-commit
 import threading
 
 from psycopg2 import errors
