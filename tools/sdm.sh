@@ -128,6 +128,21 @@ db_stop() {
     fi
 }
 
+# --------------------------------------------------------------------------- system packages
+# PDF reports need wkhtmltopdf, and Chinese text in them (and in screenshots) needs CJK fonts.
+ensure_debian_packages() {
+    local missing=()
+    for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+    [ ${#missing[@]} -eq 0 ] && return
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "Installing ${missing[*]}"
+        { apt-get install -y -qq "${missing[@]}" || { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; }; } \
+            >/dev/null 2>&1 || log "could not install ${missing[*]}: PDF reports may fail or lack Chinese glyphs"
+    else
+        log "Please install ${missing[*]} (as root: apt-get install ${missing[*]}) for PDF reports with Chinese text"
+    fi
+}
+
 # --------------------------------------------------------------------------- odoo.conf
 write_conf() {
     mkdir -p "$STATE/data"
@@ -154,6 +169,7 @@ odoo_db() { "$VENV/bin/python" "$ROOT/tools/odoo_db.py" -c "$CONF" "$@"; }
 # --------------------------------------------------------------------------- commands
 cmd_run() {
     setup
+    ensure_debian_packages wkhtmltopdf fonts-noto-cjk
     if ! odoo_db installed "$DEMO_DB" "$SDM_ADDONS"; then
         log "Creating the demo database $DEMO_DB (Chinese company, demo data, zh_CN loaded)"
         odoo_db drop "$DEMO_DB"
@@ -216,9 +232,7 @@ cmd_test() {
 cmd_test_odoo() {
     setup
     local started=$SECONDS
-    if [ "$(id -u)" = 0 ] && ! command -v wkhtmltopdf >/dev/null; then
-        apt-get update -qq && apt-get install -y -qq wkhtmltopdf >/dev/null || log "wkhtmltopdf could not be installed"
-    fi
+    ensure_debian_packages wkhtmltopdf
     command -v wkhtmltopdf >/dev/null || log "wkhtmltopdf is missing: one stock account test will error"
     odoo_db drop "$REGRESS_DB"
     odoo_db create "$REGRESS_DB" --demo --lang en_US
@@ -273,6 +287,17 @@ case "${1:-}" in
     setup) shift; setup; log "ready: $CONF" ;;
     install-test-db) shift; setup; prepare_test_db ;;
     db-stop) shift; db_stop ;;
-    odoo) shift; setup; odoo_bin "$@" ;;
+    odoo)
+        shift
+        setup
+        case "${1:-}" in
+            shell | db | neutralize | obfuscate | populate | cloc)
+                sub=$1
+                shift
+                "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "$sub" -c "$CONF" "$@"
+                ;;
+            *) odoo_bin "$@" ;;
+        esac
+        ;;
     *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

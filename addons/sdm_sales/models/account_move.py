@@ -18,18 +18,18 @@ class AccountMove(models.Model):
         return self.company_currency_id.round(self.amount_total_signed - from_orders)
 
     def _sdm_check_credit_on_posting(self):
-        for move in self:
-            company = move.company_id
-            if move.move_type != "out_invoice" or move.state != "draft" or not company.sdm_credit_check_invoice:
-                continue
-            orders = move.invoice_line_ids.sale_line_ids.order_id
-            move.commercial_partner_id._sdm_check_credit(
-                company,
-                move._sdm_credit_amount(),
-                "invoice",
-                order=orders if len(orders) == 1 else None,
-                document=move,
-            )
+        to_check = self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "draft" and m.company_id.sdm_credit_check_invoice
+        )
+        for company, moves in to_check.grouped("company_id").items():
+            documents = []
+            for move in moves:
+                orders = move.invoice_line_ids.sale_line_ids.order_id
+                # With "Count Draft Invoices", a draft not made from an order is already in the exposure.
+                counted_as_draft = company.sdm_credit_include_draft_invoices and not orders
+                amount = 0.0 if counted_as_draft else move._sdm_credit_amount()
+                documents.append((move.commercial_partner_id, amount, orders if len(orders) == 1 else None, move))
+            self.env["res.partner"]._sdm_check_credit_documents(company, "invoice", documents)
 
     def _post(self, soft=True):
         self._sdm_check_credit_on_posting()

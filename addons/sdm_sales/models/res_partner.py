@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, formatLang
@@ -300,6 +302,7 @@ class ResPartner(models.Model):
                    AND aml.parent_state = 'posted'
                    AND acc.account_type = 'asset_receivable'
                    AND aml.reconciled IS NOT TRUE
+                   AND aml.amount_residual != 0
                  GROUP BY p.commercial_partner_id
                 """,
                 partners=self.ids,
@@ -406,12 +409,12 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id.with_company(company)
         return partner._sdm_credit_mode_for(company) != "off" or partner.sdm_credit_hold
 
-    def _sdm_credit_evaluate(self, company, amount=0.0, order=None):
+    def _sdm_credit_evaluate(self, company, amount=0.0, order=None, position=None):
         """The credit rule, evaluated without side effects.
 
         ``amount`` is what the document adds to the exposure (company currency). Returns a dict: ``ok``
         (the document may go through), ``mode``, ``reasons`` (hold, limit, overdue_days, overdue_amount),
-        ``warned``/``approved`` and the figures.
+        ``warned``/``approved`` and the figures. ``position`` may be given when the caller already has it.
         """
         partner = self.commercial_partner_id.with_company(company)
         mode = partner._sdm_credit_mode_for(company)
@@ -419,7 +422,8 @@ class ResPartner(models.Model):
         result = {"ok": True, "mode": mode, "reasons": [], "amount": amount, "hold": hold}
         if mode == "off" and not hold:
             return result
-        position = partner._sdm_credit_positions(company)[partner.id]
+        if position is None:
+            position = partner._sdm_credit_positions(company)[partner.id]
         currency = company.currency_id
         exposure = currency.round(position["exposure"] + amount)
         limit = partner.sdm_credit_limit
@@ -454,22 +458,45 @@ class ResPartner(models.Model):
         return result
 
     def _sdm_check_credit(self, company, amount=0.0, checkpoint="sale", order=None, document=None):
-        """The one credit rule of SDM, applied by order confirmation, delivery validation and invoice posting.
+        """The one credit rule of SDM for one document of this customer (see ``_sdm_check_credit_documents``)."""
+        return self.env["res.partner"]._sdm_check_credit_documents(
+            company, checkpoint, [(self, amount, order, document)]
+        )[-1]
 
-        Locks the customer for the rest of the transaction, evaluates the rule, posts the warning on
-        ``document`` in warn mode and raises a UserError (naming customer, figures, overdue invoices) when
-        the document must wait.
+    @api.model
+    def _sdm_check_credit_documents(self, company, checkpoint, documents):
+        """Apply the credit rule to documents going through ``checkpoint`` together (confirmation, delivery,
+        posting), called by those flows.
+
+        ``documents`` is a list of ``(partner, amount, order, document)``: ``amount`` is what the document adds
+        to the exposure (company currency). Per customer, one lock and one position query whatever the number of
+        documents; the documents' amounts add up in the given order. Posts the warning on ``document`` in warn
+        mode and raises a UserError (customer, figures, overdue invoices) when a document must wait.
+
+        The customer's row is locked for the rest of the transaction (customers in id order, so that two batches
+        cannot deadlock): a concurrent check of the same customer waits, then is retried by Odoo and sees this one.
         """
-        partner = self.commercial_partner_id.with_company(company)
-        if not partner._sdm_credit_applies(company):
-            return {"ok": True, "mode": "off", "reasons": []}
-        partner._sdm_lock_credit()
-        result = partner._sdm_credit_evaluate(company, amount, order)
-        if result.get("warned") and document:
-            document.message_post(body=partner._sdm_credit_message(company, result, checkpoint))
-        if not result["ok"]:
-            raise partner._sdm_credit_error(company, result, checkpoint)
-        return result
+        by_partner = defaultdict(list)
+        for partner, amount, order, document in documents:
+            by_partner[partner.commercial_partner_id].append((amount, order, document))
+        results = []
+        for partner in sorted(by_partner, key=lambda p: p.id):
+            partner = partner.with_company(company)
+            if not partner._sdm_credit_applies(company):
+                results += [{"ok": True, "mode": "off", "reasons": []}] * len(by_partner[partner])
+                continue
+            partner._sdm_lock_credit()
+            position = partner._sdm_credit_positions(company)[partner.id]
+            cumulative = 0.0
+            for amount, order, document in by_partner[partner]:
+                cumulative += amount
+                result = partner._sdm_credit_evaluate(company, cumulative, order, position)
+                if result.get("warned") and document:
+                    document.message_post(body=partner._sdm_credit_message(company, result, checkpoint))
+                if not result["ok"]:
+                    raise partner._sdm_credit_error(company, result, checkpoint)
+                results.append(result)
+        return results
 
     def _sdm_credit_message(self, company, result, checkpoint):
         """A translated explanation naming the customer, the figures and the overdue invoices."""

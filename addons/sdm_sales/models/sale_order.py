@@ -165,16 +165,13 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         self._sdm_check_available_qty()
-        # Orders confirmed together for one customer add up.
-        pending = defaultdict(float)
-        for order in self.filtered(lambda o: o.state in ("draft", "sent")):
-            company = order.company_id
-            if not company.sdm_credit_check_sale:
-                continue
-            partner = order.partner_id.commercial_partner_id
-            amount = order._sdm_amount_company()
-            partner._sdm_check_credit(company, amount + pending[partner, company], "sale", order=order, document=order)
-            pending[partner, company] += amount
+        to_check = self.filtered(lambda o: o.state in ("draft", "sent") and o.company_id.sdm_credit_check_sale)
+        for company, orders in to_check.grouped("company_id").items():
+            self.env["res.partner"]._sdm_check_credit_documents(
+                company,
+                "sale",
+                [(order.partner_id, order._sdm_amount_company(), order, order) for order in orders],
+            )
         return super().action_confirm()
 
     def _action_cancel(self):

@@ -6,16 +6,14 @@ class StockPicking(models.Model):
 
     def _sdm_check_credit_on_delivery(self):
         """Credit checkpoint of deliveries to customers (the order is already in the exposure)."""
-        for picking in self:
-            company = picking.company_id
-            if (
-                picking.picking_type_code != "outgoing"
-                or not picking.partner_id
-                or not company.sdm_credit_check_delivery
-            ):
-                continue
-            picking.partner_id.commercial_partner_id._sdm_check_credit(
-                company, 0.0, "delivery", order=picking.sale_id, document=picking.sale_id or picking
+        to_check = self.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.partner_id and p.company_id.sdm_credit_check_delivery
+        )
+        for company, pickings in to_check.grouped("company_id").items():
+            self.env["res.partner"]._sdm_check_credit_documents(
+                company,
+                "delivery",
+                [(picking.partner_id, 0.0, picking.sale_id, picking.sale_id or picking) for picking in pickings],
             )
 
     def button_validate(self):

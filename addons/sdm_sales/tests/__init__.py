@@ -2,3 +2,10 @@ from . import test_region_hierarchy
 from . import test_customer_region
 from . import test_access_rules
 from . import test_settings
+from . import test_demo_data
+from . import test_credit_exposure
+from . import test_credit_checkpoints
+from . import test_credit_approval
+from . import test_credit_security
+from . import test_credit_concurrency
+from . import test_available_qty

@@ -154,3 +154,38 @@ class TestCreditCheckpoints(SdmCreditCommon):
         order_2 = self._create_order(self.customer_a, user=self.user_sales_a, qty=9)
         with self.assertRaises(UserError):
             order_2.with_user(self.user_sales_a).action_confirm()
+
+    def test_invoices_posted_together_add_up(self):
+        self.company.sdm_credit_check_invoice = True
+        drafts = self._invoice(self.customer_a, 600.0, post=False) | self._invoice(self.customer_a, 600.0, post=False)
+        with self.assertRaisesRegex(UserError, "1,200.00"):
+            drafts.action_post()
+        self.assertEqual(set(drafts.mapped("state")), {"draft"})
+
+    def test_counted_draft_is_not_counted_twice_when_posted(self):
+        self.company.write({"sdm_credit_check_invoice": True, "sdm_credit_include_draft_invoices": True})
+        draft = self._invoice(self.customer_a, 600.0, post=False)
+        self.assertEqual(self._position().sdm_credit_exposure, 600.0)
+        draft.action_post()
+        self.assertEqual(draft.state, "posted")
+        self.assertEqual(self._position().sdm_credit_exposure, 600.0)
+
+    def test_batch_confirmation_checks_each_customer_once(self):
+        self.customer_a.sdm_credit_limit = 100000.0
+        self.customer_b.sdm_credit_limit = 100000.0
+        few = self._create_order(self.customer_a) | self._create_order(self.customer_b)
+        many = self.env["sale.order"]
+        for _i in range(5):
+            many |= self._create_order(self.customer_a) | self._create_order(self.customer_b)
+        self.env.flush_all()
+        docs_few = [(o.partner_id, o._sdm_amount_company(), o, None) for o in few]
+        docs_many = [(o.partner_id, o._sdm_amount_company(), o, None) for o in many]
+        self.env.invalidate_all()
+        start = self.cr.sql_log_count
+        self.env["res.partner"]._sdm_check_credit_documents(self.company, "sale", docs_few)
+        queries_few = self.cr.sql_log_count - start
+        self.env.invalidate_all()
+        start = self.cr.sql_log_count
+        self.env["res.partner"]._sdm_check_credit_documents(self.company, "sale", docs_many)
+        queries_many = self.cr.sql_log_count - start
+        self.assertLessEqual(queries_many, queries_few + 2, "the number of orders must not add queries")
