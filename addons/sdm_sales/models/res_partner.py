@@ -19,6 +19,13 @@ SDM_CREDIT_FIELDS = frozenset(
 )
 
 
+def _credit_figure(string):
+    """A part of the credit position: company currency, computed by SQL aggregation, never stored."""
+    return fields.Monetary(
+        string=string, compute="_compute_sdm_credit_position", currency_field="sdm_credit_currency_id"
+    )
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -97,41 +104,13 @@ class ResPartner(models.Model):
 
     # Credit position, company currency, computed by SQL aggregation (never stored).
     sdm_credit_currency_id = fields.Many2one("res.currency", compute="_compute_sdm_credit_position")
-    sdm_credit_receivable = fields.Monetary(
-        string="Unpaid Invoices",
-        compute="_compute_sdm_credit_position",
-        currency_field="sdm_credit_currency_id",
-    )
-    sdm_credit_unapplied = fields.Monetary(
-        string="Unapplied Payments and Credit Notes",
-        compute="_compute_sdm_credit_position",
-        currency_field="sdm_credit_currency_id",
-    )
-    sdm_credit_uninvoiced = fields.Monetary(
-        string="Uninvoiced Orders",
-        compute="_compute_sdm_credit_position",
-        currency_field="sdm_credit_currency_id",
-    )
-    sdm_credit_draft_invoices = fields.Monetary(
-        string="Draft Invoices",
-        compute="_compute_sdm_credit_position",
-        currency_field="sdm_credit_currency_id",
-    )
-    sdm_credit_exposure = fields.Monetary(
-        string="Credit Exposure",
-        compute="_compute_sdm_credit_position",
-        currency_field="sdm_credit_currency_id",
-    )
-    sdm_credit_remaining = fields.Monetary(
-        string="Remaining Credit",
-        compute="_compute_sdm_credit_position",
-        currency_field="sdm_credit_currency_id",
-    )
-    sdm_credit_overdue_amount = fields.Monetary(
-        string="Overdue Amount",
-        compute="_compute_sdm_credit_position",
-        currency_field="sdm_credit_currency_id",
-    )
+    sdm_credit_receivable = _credit_figure("Unpaid Invoices")
+    sdm_credit_unapplied = _credit_figure("Unapplied Payments and Credit Notes")
+    sdm_credit_uninvoiced = _credit_figure("Uninvoiced Orders")
+    sdm_credit_draft_invoices = _credit_figure("Draft Invoices")
+    sdm_credit_exposure = _credit_figure("Credit Exposure")
+    sdm_credit_remaining = _credit_figure("Remaining Credit")
+    sdm_credit_overdue_amount = _credit_figure("Overdue Amount")
     sdm_credit_oldest_overdue_days = fields.Integer(
         string="Oldest Overdue (days)", compute="_compute_sdm_credit_position"
     )
