@@ -34,6 +34,8 @@ def test_uninstall_leaves_orders_and_invoices_usable(odoo_conf):
     assert result["models_left"] == []
     assert result["order_fields_left"] == []
     assert result["sdm_columns_left"] == 0
+    assert result["sdm_triggers_left"] == 0
+    assert result["sdm_tables_left"] is False
     assert result["order_state"] == "sale"
     assert result["order_amount"] == 100.0
     assert result["invoice_state"] == "posted"

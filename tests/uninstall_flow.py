@@ -89,6 +89,10 @@ def use_documents(db, ids):
             " AND column_name LIKE 'sdm\\_%%'"
         )
         result["sdm_columns_left"] = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'sdm\\_%%'")
+        result["sdm_triggers_left"] = cr.fetchone()[0]
+        cr.execute("SELECT to_regclass('sdm_credit_bucket') IS NOT NULL")
+        result["sdm_tables_left"] = cr.fetchone()[0]
         return result
 
 

@@ -24,6 +24,7 @@
         "views/res_config_settings_views.xml",
         "views/sdm_sales_menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/sdm_sales_demo.xml",
     ],

@@ -2,6 +2,8 @@ from . import sdm_region_mixin
 from . import sdm_region
 from . import sdm_credit_group
 from . import sdm_credit_approval
+from . import sdm_credit_bucket
+from . import account_account
 from . import crm_team
 from . import res_company
 from . import res_config_settings
@@ -11,7 +13,6 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_picking
 from . import account_move
-from . import account_move_line
 from . import sale_report
 from . import account_invoice_report
 from . import sdm_demo

@@ -252,36 +252,30 @@ class ResPartner(models.Model):
     def _sdm_credit_positions(self, company):
         """Credit position of these commercial partners in ``company`` (amounts in its currency).
 
-        Three set-based queries whatever the number of documents: open receivables (with overdue
-        figures), the uninvoiced part of confirmed orders, and optionally draft invoices not made from
-        an order. Contacts' documents count for their commercial partner.
+        One query on the trigger-maintained aggregates (``sdm.credit.bucket``: open receivables by due date,
+        uninvoiced part of confirmed orders), plus one for draft invoices not made from an order when the
+        company counts them. Contacts' documents count for their commercial partner.
         """
         if not self.ids:
             return {}
-        self.env["account.move.line"].flush_model(
-            ["amount_residual", "reconciled", "parent_state", "account_id", "partner_id", "company_id"]
-        )
-        self.env["sale.order"].flush_model(["sdm_uninvoiced_amount", "state", "partner_id", "company_id"])
+        # The aggregates are maintained by triggers: pending writes must reach the database first.
+        self.env["account.move.line"].flush_model()
+        self.env["sale.order"].flush_model()
         today = fields.Date.context_today(self)
         positions = {pid: self._sdm_empty_position() for pid in self.ids}
         self.env.cr.execute(
             SQL(
                 """
                 SELECT p.commercial_partner_id,
-                       COALESCE(SUM(aml.amount_residual) FILTER (WHERE aml.amount_residual > 0), 0),
-                       COALESCE(SUM(aml.amount_residual) FILTER (WHERE aml.amount_residual < 0), 0),
-                       COALESCE(SUM(aml.amount_residual) FILTER (
-                           WHERE aml.amount_residual > 0 AND COALESCE(aml.date_maturity, aml.date) < %(today)s), 0),
-                       MIN(COALESCE(aml.date_maturity, aml.date)) FILTER (WHERE aml.amount_residual > 0)
-                  FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-                  JOIN res_partner p ON p.id = aml.partner_id
+                       COALESCE(SUM(b.amount) FILTER (WHERE b.kind = 'd'), 0),
+                       COALESCE(SUM(b.amount) FILTER (WHERE b.kind = 'c'), 0),
+                       COALESCE(SUM(b.amount) FILTER (WHERE b.kind = 'd' AND b.due_date < %(today)s), 0),
+                       MIN(b.due_date) FILTER (WHERE b.kind = 'd' AND b.items > 0),
+                       COALESCE(SUM(b.amount) FILTER (WHERE b.kind = 'o'), 0)
+                  FROM sdm_credit_bucket b
+                  JOIN res_partner p ON p.id = b.partner_id
                  WHERE p.commercial_partner_id = ANY(%(partners)s)
-                   AND aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND acc.account_type = 'asset_receivable'
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.amount_residual != 0
+                   AND b.company_id = %(company)s
                  GROUP BY p.commercial_partner_id
                 """,
                 partners=self.ids,
@@ -289,31 +283,14 @@ class ResPartner(models.Model):
                 today=today,
             )
         )
-        for partner_id, receivable, unapplied, overdue, oldest_due in self.env.cr.fetchall():
+        for partner_id, receivable, unapplied, overdue, oldest_due, uninvoiced in self.env.cr.fetchall():
             position = positions[partner_id]
             position["receivable"] = receivable
             position["unapplied"] = unapplied
             position["overdue_amount"] = overdue
+            position["uninvoiced"] = uninvoiced
             if oldest_due and oldest_due < today:
                 position["overdue_days"] = (today - oldest_due).days
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT p.commercial_partner_id, SUM(so.sdm_uninvoiced_amount)
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE p.commercial_partner_id = ANY(%(partners)s)
-                   AND so.company_id = %(company)s
-                   AND so.state = 'sale'
-                   AND so.sdm_uninvoiced_amount > 0
-                 GROUP BY p.commercial_partner_id
-                """,
-                partners=self.ids,
-                company=company.id,
-            )
-        )
-        for partner_id, uninvoiced in self.env.cr.fetchall():
-            positions[partner_id]["uninvoiced"] = uninvoiced
         if company.sdm_credit_include_draft_invoices:
             self.env["account.move"].flush_model(["amount_total_signed", "state", "move_type", "partner_id"])
             self.env.cr.execute(

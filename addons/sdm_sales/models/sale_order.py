@@ -33,6 +33,12 @@ class SaleOrder(models.Model):
         string="Remaining Credit", compute="_compute_sdm_credit_banner", currency_field="company_currency_id"
     )
 
+    def init(self):
+        res = super().init()
+        # The credit aggregates need sdm_uninvoiced_amount, created just before.
+        self.env["sdm.credit.bucket"]._sdm_install()
+        return res
+
     # ------------------------------------------------------------------ amounts
     def _sdm_amount_company(self):
         """Order total, taxes included, in the company currency."""

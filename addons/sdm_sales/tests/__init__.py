@@ -9,3 +9,4 @@ from . import test_credit_approval
 from . import test_credit_security
 from . import test_credit_concurrency
 from . import test_available_qty
+from . import test_credit_aggregates

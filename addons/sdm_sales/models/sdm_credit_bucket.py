@@ -1,0 +1,133 @@
+"""Per-customer credit aggregates maintained by PostgreSQL triggers.
+
+The credit check must not read a customer's whole history: ``sdm_credit_bucket`` keeps, per partner, company
+and due date, the sum and the number of its open receivable items (debit ``d`` / credit ``c``) and, per partner
+and company, the uninvoiced amount of its confirmed orders (``o``). Triggers on ``account_move_line`` and
+``sale_order`` add the new contribution of a row and remove the old one, so a check reads a few rows whatever
+the number of open documents. Buckets are keyed by the partner of the document (not the commercial partner), so
+moving a contact to another company needs no rewrite. ``_sdm_rebuild`` recomputes everything (module
+install/update, an account changing type).
+"""
+
+from odoo import api, models
+from odoo.tools import SQL
+
+NO_DUE_DATE = "1900-01-01"
+
+_DDL = f"""
+CREATE TABLE IF NOT EXISTS sdm_credit_bucket (
+    partner_id integer NOT NULL,
+    company_id integer NOT NULL,
+    kind char(1) NOT NULL,
+    due_date date NOT NULL,
+    amount numeric NOT NULL DEFAULT 0,
+    items integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (partner_id, company_id, kind, due_date)
+);
+
+CREATE OR REPLACE FUNCTION sdm_credit_bucket_add(
+    p_partner integer, p_company integer, p_kind char, p_due date, p_amount numeric, p_items integer
+) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO sdm_credit_bucket AS b (partner_id, company_id, kind, due_date, amount, items)
+    VALUES (p_partner, p_company, p_kind, p_due, p_amount, p_items)
+    ON CONFLICT (partner_id, company_id, kind, due_date)
+    DO UPDATE SET amount = b.amount + EXCLUDED.amount, items = b.items + EXCLUDED.items;
+END $$;
+
+CREATE OR REPLACE FUNCTION sdm_credit_aml_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.partner_id IS NOT NULL AND OLD.amount_residual <> 0
+       AND OLD.parent_state = 'posted' AND OLD.reconciled IS NOT TRUE
+       AND EXISTS (SELECT 1 FROM account_account a WHERE a.id = OLD.account_id AND a.account_type = 'asset_receivable')
+    THEN
+        PERFORM sdm_credit_bucket_add(OLD.partner_id, OLD.company_id,
+            CASE WHEN OLD.amount_residual > 0 THEN 'd' ELSE 'c' END,
+            COALESCE(OLD.date_maturity, OLD.date), -OLD.amount_residual, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.partner_id IS NOT NULL AND NEW.amount_residual <> 0
+       AND NEW.parent_state = 'posted' AND NEW.reconciled IS NOT TRUE
+       AND EXISTS (SELECT 1 FROM account_account a WHERE a.id = NEW.account_id AND a.account_type = 'asset_receivable')
+    THEN
+        PERFORM sdm_credit_bucket_add(NEW.partner_id, NEW.company_id,
+            CASE WHEN NEW.amount_residual > 0 THEN 'd' ELSE 'c' END,
+            COALESCE(NEW.date_maturity, NEW.date), NEW.amount_residual, 1);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION sdm_credit_so_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.state = 'sale' AND OLD.sdm_uninvoiced_amount > 0 THEN
+        PERFORM sdm_credit_bucket_add(OLD.partner_id, OLD.company_id, 'o', DATE '{NO_DUE_DATE}',
+            -OLD.sdm_uninvoiced_amount, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.state = 'sale' AND NEW.sdm_uninvoiced_amount > 0 THEN
+        PERFORM sdm_credit_bucket_add(NEW.partner_id, NEW.company_id, 'o', DATE '{NO_DUE_DATE}',
+            NEW.sdm_uninvoiced_amount, 1);
+    END IF;
+    RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS sdm_credit_aml ON account_move_line;
+CREATE TRIGGER sdm_credit_aml
+    AFTER INSERT OR DELETE OR UPDATE OF amount_residual, reconciled, parent_state, partner_id, account_id,
+        company_id, date_maturity, date
+    ON account_move_line FOR EACH ROW EXECUTE FUNCTION sdm_credit_aml_trigger();
+
+DROP TRIGGER IF EXISTS sdm_credit_so ON sale_order;
+CREATE TRIGGER sdm_credit_so
+    AFTER INSERT OR DELETE OR UPDATE OF state, sdm_uninvoiced_amount, partner_id, company_id
+    ON sale_order FOR EACH ROW EXECUTE FUNCTION sdm_credit_so_trigger();
+"""
+
+_DROP = """
+DROP TRIGGER IF EXISTS sdm_credit_aml ON account_move_line;
+DROP TRIGGER IF EXISTS sdm_credit_so ON sale_order;
+DROP FUNCTION IF EXISTS sdm_credit_aml_trigger();
+DROP FUNCTION IF EXISTS sdm_credit_so_trigger();
+DROP FUNCTION IF EXISTS sdm_credit_bucket_add(integer, integer, char, date, numeric, integer);
+DROP TABLE IF EXISTS sdm_credit_bucket;
+"""
+
+
+class SdmCreditBucket(models.AbstractModel):
+    _name = "sdm.credit.bucket"
+    _description = "SDM: Credit Aggregates"
+
+    @api.model
+    def _sdm_install(self):
+        self.env.cr.execute(_DDL)
+        self._sdm_rebuild()
+
+    @api.model
+    def _sdm_uninstall(self):
+        self.env.cr.execute(_DROP)
+
+    @api.model
+    def _sdm_rebuild(self):
+        """Recompute every bucket from the documents (set-based)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                DELETE FROM sdm_credit_bucket;
+                INSERT INTO sdm_credit_bucket (partner_id, company_id, kind, due_date, amount, items)
+                SELECT aml.partner_id, aml.company_id,
+                       CASE WHEN aml.amount_residual > 0 THEN 'd' ELSE 'c' END,
+                       COALESCE(aml.date_maturity, aml.date), SUM(aml.amount_residual), COUNT(*)
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE aml.partner_id IS NOT NULL AND aml.amount_residual <> 0
+                   AND aml.parent_state = 'posted' AND aml.reconciled IS NOT TRUE
+                   AND acc.account_type = 'asset_receivable'
+                 GROUP BY 1, 2, 3, 4;
+                INSERT INTO sdm_credit_bucket (partner_id, company_id, kind, due_date, amount, items)
+                SELECT so.partner_id, so.company_id, 'o', DATE %(no_due)s, SUM(so.sdm_uninvoiced_amount), COUNT(*)
+                  FROM sale_order so
+                 WHERE so.state = 'sale' AND so.sdm_uninvoiced_amount > 0
+                 GROUP BY 1, 2;
+                """,
+                no_due=NO_DUE_DATE,
+            )
+        )
