@@ -10,3 +10,4 @@ from . import test_credit_security
 from . import test_credit_concurrency
 from . import test_available_qty
 from . import test_credit_aggregates
+from . import test_credit_checkpoint_modes
