@@ -1,4 +1,6 @@
-from odoo import api, models
+from datetime import timedelta
+
+from odoo import api, fields, models
 
 
 class SdmDemo(models.AbstractModel):
@@ -15,4 +17,27 @@ class SdmDemo(models.AbstractModel):
             if tag:
                 partners = self.env["res.partner"].search([("category_id", "in", tag.ids), ("is_company", "=", True)])
                 partners.sdm_platform_type_id = self.env.ref(type_xmlid)
+        return True
+
+    @api.model
+    def _sdm_demo_defense_reviews(self):
+        """Two quarters of wall-criteria reviews for the first demo customers of wang.fang."""
+        wang = self.env["res.users"].search([("login", "=", "wang.fang")], limit=1)
+        if not wang or self.env["sdm.defense.review"].search_count([], limit=1):
+            return True
+        template = self.env.ref("sdm_crm_scoring.scorecard_wall_criteria")
+        customers = self.env["res.partner"].search([("user_id", "=", wang.id), ("is_company", "=", True)], limit=2)
+        today = fields.Date.context_today(self)
+        Review = self.env["sdm.defense.review"].with_user(wang)
+        for rank, customer in enumerate(customers):
+            for age, base in ((180, 4), (90, 5 + rank)):
+                review = Review.create(
+                    {"partner_id": customer.id, "template_id": template.id, "review_date": today - timedelta(days=age)}
+                )
+                for index, line in enumerate(review.line_ids):
+                    line.write({"score": min(9, base + index % 3), "target_score": 8})
+                review.line_ids[1].write(
+                    {"action": "每周与采购确认交期", "action_date": today + timedelta(days=14 - age // 30)}
+                )
+                review.action_confirm()
         return True

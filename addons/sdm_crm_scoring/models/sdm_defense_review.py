@@ -1,0 +1,177 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+SCORE_MIN, SCORE_MAX = 1, 9
+
+
+class SdmDefenseReview(models.Model):
+    """Defense review (防御检讨) of an existing customer on a scorecard: a snapshot once confirmed."""
+
+    _name = "sdm.defense.review"
+    _description = "Customer Defense Review"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "review_date desc, id desc"
+
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('is_company', '=', True)]",
+    )
+    template_id = fields.Many2one("sdm.scorecard.template", string="Scorecard", required=True, tracking=True)
+    review_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, index=True
+    )
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True, index=True)
+    sdm_region_id = fields.Many2one(related="partner_id.commercial_partner_id.sdm_region_id", store=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("confirmed", "Confirmed")], default="draft", required=True, tracking=True
+    )
+    line_ids = fields.One2many("sdm.defense.review.line", "review_id", string="Criteria", copy=True)
+    score = fields.Float(
+        string="Score (0-100)",
+        compute="_compute_scores",
+        store=True,
+        aggregator="avg",
+        help="Σ importance × (today's score − 1) / Σ importance × 8, in percent: 1 everywhere is 0, 9 is 100.",
+    )
+    target_score = fields.Float(string="Target (0-100)", compute="_compute_scores", store=True, aggregator="avg")
+    gap = fields.Float(string="Gap to Target", compute="_compute_scores", store=True, aggregator="avg")
+    weighted_total = fields.Float(compute="_compute_scores", store=True, help="Σ importance × today's score.")
+
+    @api.depends("line_ids.weight", "line_ids.score", "line_ids.target_score")
+    def _compute_scores(self):
+        for review in self:
+            review.weighted_total = sum(line.weight * line.score for line in review.line_ids)
+            review.score = review._sdm_normalise("score")
+            review.target_score = review._sdm_normalise("target_score")
+            review.gap = review.target_score - review.score
+
+    def _sdm_normalise(self, field):
+        """Weighted score of ``field`` mapped from the 1-9 scale onto 0-100."""
+        total_weight = sum(self.line_ids.mapped("weight"))
+        if not total_weight:
+            return 0.0
+        points = sum(line.weight * (line[field] - SCORE_MIN) for line in self.line_ids)
+        return round(100.0 * points / (total_weight * (SCORE_MAX - SCORE_MIN)), 2)
+
+    @api.constrains("partner_id", "template_id", "state")
+    def _check_one_open_review(self):
+        for review in self.filtered(lambda r: r.state == "draft"):
+            duplicate = self.search_count(
+                [
+                    ("id", "!=", review.id),
+                    ("state", "=", "draft"),
+                    ("partner_id", "=", review.partner_id.id),
+                    ("template_id", "=", review.template_id.id),
+                ],
+                limit=1,
+            )
+            if duplicate:
+                raise ValidationError(
+                    self.env._(
+                        "%(customer)s already has an open review on scorecard “%(template)s”: confirm it first.",
+                        customer=review.partner_id.display_name,
+                        template=review.template_id.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("sdm.defense.review") or "/"
+        reviews = super().create(vals_list)
+        reviews.filtered(lambda r: not r.line_ids)._sdm_fill_lines()
+        return reviews
+
+    def write(self, vals):
+        self._sdm_check_editable(set(vals) - {"message_main_attachment_id"})
+        return super().write(vals)
+
+    def unlink(self):
+        self._sdm_check_editable({"unlink"})
+        return super().unlink()
+
+    def _sdm_check_editable(self, fnames):
+        if fnames and any(r.state == "confirmed" for r in self):
+            confirmed = self.filtered(lambda r: r.state == "confirmed")
+            raise UserError(
+                self.env._(
+                    "Review %(review)s is confirmed: it is a snapshot. Start a new review to change the score.",
+                    review=", ".join(confirmed.mapped("name")),
+                )
+            )
+
+    def _sdm_fill_lines(self):
+        """One line per criterion of the scorecard, starting from the previous confirmed review's scores."""
+        for review in self:
+            previous = self.search(
+                [
+                    ("partner_id", "=", review.partner_id.id),
+                    ("template_id", "=", review.template_id.id),
+                    ("state", "=", "confirmed"),
+                ],
+                order="review_date desc, id desc",
+                limit=1,
+            )
+            before = {line.criterion_id: line for line in previous.line_ids}
+            review.line_ids = [
+                fields.Command.create(
+                    {
+                        "criterion_id": criterion.id,
+                        "sequence": criterion.sequence,
+                        "weight": criterion.weight,
+                        "score": before[criterion].score if criterion in before else SCORE_MIN,
+                        "target_score": before[criterion].target_score if criterion in before else SCORE_MAX,
+                    }
+                )
+                for criterion in review.template_id.criterion_ids
+            ]
+
+    @api.onchange("template_id")
+    def _onchange_template_id(self):
+        if self.template_id and not self.line_ids:
+            self.line_ids = [
+                fields.Command.create(
+                    {
+                        "criterion_id": criterion.id,
+                        "sequence": criterion.sequence,
+                        "weight": criterion.weight,
+                        "score": SCORE_MIN,
+                        "target_score": SCORE_MAX,
+                    }
+                )
+                for criterion in self.template_id.criterion_ids
+            ]
+
+    def action_confirm(self):
+        """Freeze the review and turn each planned action into an activity for its responsible person."""
+        for review in self:
+            if review.state != "draft":
+                raise UserError(self.env._("Review %s is already confirmed.", review.name))
+            if not review.line_ids:
+                raise UserError(self.env._("Review %s has no criteria to score.", review.name))
+        for line in self.line_ids.filtered(lambda line: line.action and line.action_date):
+            line.review_id.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=line.action_date,
+                summary=line.criterion_id.name,
+                note=line.action,
+                user_id=(line.action_user_id or line.review_id.user_id or self.env.user).id,
+            )
+        self.write({"state": "confirmed"})
+        for review in self:
+            review.message_post(
+                body=self.env._(
+                    "Review confirmed: score %(score)s / 100, target %(target)s, gap %(gap)s.",
+                    score=review.score,
+                    target=review.target_score,
+                    gap=review.gap,
+                )
+            )
+        return True

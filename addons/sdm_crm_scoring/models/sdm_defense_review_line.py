@@ -1,0 +1,59 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .sdm_defense_review import SCORE_MAX, SCORE_MIN
+
+
+class SdmDefenseReviewLine(models.Model):
+    _name = "sdm.defense.review.line"
+    _description = "Customer Defense Review Line"
+    _order = "review_id, sequence, id"
+
+    review_id = fields.Many2one("sdm.defense.review", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    criterion_id = fields.Many2one("sdm.scorecard.criterion", required=True, ondelete="restrict")
+    full_marks = fields.Text(related="criterion_id.full_marks")
+    weight = fields.Float(string="Importance", required=True, help="Copied from the criterion: a snapshot.")
+    score = fields.Integer(string="Today", required=True, default=SCORE_MIN, help="Score today, 1 to 9.")
+    target_score = fields.Integer(string="Target", required=True, default=SCORE_MAX, help="Score to reach, 1 to 9.")
+    action = fields.Text(help="What will be done to reach the target.")
+    action_date = fields.Date()
+    action_user_id = fields.Many2one("res.users", string="Action By", help="Responsible of the action's activity.")
+    state = fields.Selection(related="review_id.state")
+
+    @api.constrains("score", "target_score", "weight")
+    def _check_values(self):
+        for line in self:
+            for value in (line.score, line.target_score):
+                if not SCORE_MIN <= value <= SCORE_MAX:
+                    raise ValidationError(
+                        self.env._(
+                            "“%(criterion)s”: scores go from %(low)s to %(high)s (got %(value)s).",
+                            criterion=line.criterion_id.name,
+                            low=SCORE_MIN,
+                            high=SCORE_MAX,
+                            value=value,
+                        )
+                    )
+            if line.weight <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "“%(criterion)s”: the importance must be positive (got %(weight)s).",
+                        criterion=line.criterion_id.name,
+                        weight=line.weight,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.review_id._sdm_check_editable({"line_ids"})
+        return lines
+
+    def write(self, vals):
+        self.review_id._sdm_check_editable(set(vals))
+        return super().write(vals)
+
+    def unlink(self):
+        self.review_id._sdm_check_editable({"line_ids"})
+        return super().unlink()
