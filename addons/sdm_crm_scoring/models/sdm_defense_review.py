@@ -107,47 +107,40 @@ class SdmDefenseReview(models.Model):
                 )
             )
 
-    def _sdm_fill_lines(self):
+    def _sdm_line_commands(self):
         """One line per criterion of the scorecard, starting from the previous confirmed review's scores."""
-        for review in self:
-            previous = self.search(
-                [
-                    ("partner_id", "=", review.partner_id.id),
-                    ("template_id", "=", review.template_id.id),
-                    ("state", "=", "confirmed"),
-                ],
-                order="review_date desc, id desc",
-                limit=1,
+        self.ensure_one()
+        previous = self.search(
+            [
+                ("partner_id", "=", self.partner_id.id),
+                ("template_id", "=", self.template_id.id),
+                ("state", "=", "confirmed"),
+            ],
+            order="review_date desc, id desc",
+            limit=1,
+        )
+        before = {line.criterion_id: line for line in previous.line_ids}
+        return [
+            fields.Command.create(
+                {
+                    "criterion_id": criterion.id,
+                    "sequence": criterion.sequence,
+                    "weight": criterion.weight,
+                    "score": before[criterion].score if criterion in before else SCORE_MIN,
+                    "target_score": before[criterion].target_score if criterion in before else SCORE_MAX,
+                }
             )
-            before = {line.criterion_id: line for line in previous.line_ids}
-            review.line_ids = [
-                fields.Command.create(
-                    {
-                        "criterion_id": criterion.id,
-                        "sequence": criterion.sequence,
-                        "weight": criterion.weight,
-                        "score": before[criterion].score if criterion in before else SCORE_MIN,
-                        "target_score": before[criterion].target_score if criterion in before else SCORE_MAX,
-                    }
-                )
-                for criterion in review.template_id.criterion_ids
-            ]
+            for criterion in self.template_id.criterion_ids
+        ]
 
-    @api.onchange("template_id")
+    def _sdm_fill_lines(self):
+        for review in self:
+            review.line_ids = review._sdm_line_commands()
+
+    @api.onchange("template_id", "partner_id")
     def _onchange_template_id(self):
         if self.template_id and not self.line_ids:
-            self.line_ids = [
-                fields.Command.create(
-                    {
-                        "criterion_id": criterion.id,
-                        "sequence": criterion.sequence,
-                        "weight": criterion.weight,
-                        "score": SCORE_MIN,
-                        "target_score": SCORE_MAX,
-                    }
-                )
-                for criterion in self.template_id.criterion_ids
-            ]
+            self.line_ids = self._sdm_line_commands()
 
     def action_confirm(self):
         """Freeze the review and turn each planned action into an activity for its responsible person."""
