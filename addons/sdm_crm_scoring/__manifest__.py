@@ -7,7 +7,7 @@
     "website": "https://github.com/sdm-odoo/sdm-odoo",
     "author": "SDM for Odoo",
     "license": "LGPL-3",
-    "depends": ["sdm_sales", "mail"],
+    "depends": ["sdm_sales", "mail", "stock"],
     "data": [
         "security/sdm_crm_scoring_security.xml",
         "security/ir.model.access.csv",

@@ -136,6 +136,19 @@ class SdmDefenseReview(models.Model):
     def _sdm_fill_lines(self):
         for review in self:
             review.line_ids = review._sdm_line_commands()
+        self.action_compute_measures()
+
+    def action_compute_measures(self):
+        """Propose the scores of automatic criteria from real data (draft reviews)."""
+        for review in self.filtered(lambda r: r.state == "draft"):
+            partner = review.partner_id.commercial_partner_id
+            for line in review.line_ids.filtered(lambda line: line.criterion_id.measure != "manual"):
+                value = line.criterion_id._sdm_measure(partner, review.review_date).get(partner.id)
+                if value is None:
+                    continue
+                proposed = line.criterion_id._sdm_score_for(value)
+                line.write({"measured_value": value, "proposed_score": proposed, "score": proposed})
+        return True
 
     @api.onchange("template_id", "partner_id")
     def _onchange_template_id(self):
@@ -149,6 +162,18 @@ class SdmDefenseReview(models.Model):
                 raise UserError(self.env._("Review %s is already confirmed.", review.name))
             if not review.line_ids:
                 raise UserError(self.env._("Review %s has no criteria to score.", review.name))
+            for line in review.line_ids:
+                if line.proposed_score and line.score != line.proposed_score and not line.override_reason:
+                    raise UserError(
+                        self.env._(
+                            "“%(criterion)s”: the measure (%(value)s) proposes %(proposed)s, the review says "
+                            "%(score)s. Give a reason for the override.",
+                            criterion=line.criterion_id.name,
+                            value=line.measured_value,
+                            proposed=line.proposed_score,
+                            score=line.score,
+                        )
+                    )
         for line in self.line_ids.filtered(lambda line: line.action and line.action_date):
             line.review_id.activity_schedule(
                 "mail.mail_activity_data_todo",

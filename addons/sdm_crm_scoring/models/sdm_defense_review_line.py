@@ -20,6 +20,10 @@ class SdmDefenseReviewLine(models.Model):
     action_date = fields.Date()
     action_user_id = fields.Many2one("res.users", string="Action By", help="Responsible of the action's activity.")
     state = fields.Selection(related="review_id.state")
+    measure = fields.Selection(related="criterion_id.measure")
+    measured_value = fields.Float(readonly=True, help="What the automatic measure found for the period.")
+    proposed_score = fields.Integer(readonly=True, help="The score the automatic measure proposes.")
+    override_reason = fields.Char(help="Required when the score differs from the proposed one.")
 
     @api.constrains("score", "target_score", "weight")
     def _check_values(self):

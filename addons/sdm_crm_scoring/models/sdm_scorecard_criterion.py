@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 
 class SdmScorecardCriterion(models.Model):
@@ -12,6 +15,15 @@ class SdmScorecardCriterion(models.Model):
     name = fields.Char(required=True, translate=True)
     weight = fields.Float(string="Importance", default=1.0, required=True, help="Weight of the criterion in the total.")
     full_marks = fields.Text(string="Full Marks (9)", translate=True, help="What a score of 9 means.")
+    measure = fields.Selection(
+        [("manual", "Manual"), ("on_time_delivery", "On-time delivery rate (%)")],
+        default="manual",
+        required=True,
+        help="An automatic measure proposes the score from real data; people may override it with a reason.",
+    )
+    measure_days = fields.Integer(string="Measured Period (days)", default=90)
+    higher_is_better = fields.Boolean(default=True)
+    threshold_ids = fields.One2many("sdm.scorecard.threshold", "criterion_id", string="Thresholds", copy=True)
 
     @api.constrains("weight")
     def _check_weight(self):
@@ -24,3 +36,47 @@ class SdmScorecardCriterion(models.Model):
                         weight=criterion.weight,
                     )
                 )
+
+    def _sdm_score_for(self, value):
+        """The score of a measured value: the best threshold it reaches, else 1."""
+        self.ensure_one()
+        for threshold in self.threshold_ids.sorted("score", reverse=True):
+            reached = value >= threshold.value if self.higher_is_better else value <= threshold.value
+            if reached:
+                return threshold.score
+        return 1
+
+    def _sdm_measure(self, partners, date_to):
+        """Measured value per commercial partner id (None when there is nothing to measure)."""
+        self.ensure_one()
+        method = getattr(self, f"_sdm_measure_{self.measure}", None)
+        return method(partners, date_to) if method else {}
+
+    def _sdm_measure_on_time_delivery(self, partners, date_to):
+        """Share of the customer's done deliveries of the period validated on or before their deadline (or
+        scheduled date), in percent; one SQL aggregation for all partners."""
+        date_from = date_to - timedelta(days=self.measure_days or 90)
+        self.env["stock.picking"].flush_model(["state", "date_done", "date_deadline", "scheduled_date", "partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id,
+                       100.0 * COUNT(*) FILTER (
+                           WHERE sp.date_done::date <= COALESCE(sp.date_deadline, sp.scheduled_date)::date
+                       ) / COUNT(*)
+                  FROM stock_picking sp
+                  JOIN stock_picking_type spt ON spt.id = sp.picking_type_id
+                  JOIN res_partner p ON p.id = sp.partner_id
+                 WHERE spt.code = 'outgoing'
+                   AND sp.state = 'done'
+                   AND sp.date_done::date > %(date_from)s
+                   AND sp.date_done::date <= %(date_to)s
+                   AND p.commercial_partner_id = ANY(%(partners)s)
+                 GROUP BY p.commercial_partner_id
+                """,
+                date_from=date_from,
+                date_to=date_to,
+                partners=partners.commercial_partner_id.ids,
+            )
+        )
+        return {partner_id: round(rate, 2) for partner_id, rate in self.env.cr.fetchall()}

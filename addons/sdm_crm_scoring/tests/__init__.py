@@ -1,1 +1,2 @@
 from . import test_defense_review
+from . import test_automatic_measures
