@@ -16,6 +16,7 @@
         "views/sdm_platform_type_views.xml",
         "views/sdm_scorecard_template_views.xml",
         "views/sdm_defense_review_views.xml",
+        "views/sdm_customer_complaint_views.xml",
         "views/res_partner_views.xml",
         "views/sdm_crm_scoring_menus.xml",
     ],

@@ -4,5 +4,6 @@ from . import sdm_scorecard_criterion
 from . import sdm_scorecard_threshold
 from . import sdm_defense_review
 from . import sdm_defense_review_line
+from . import sdm_customer_complaint
 from . import res_partner
 from . import sdm_demo

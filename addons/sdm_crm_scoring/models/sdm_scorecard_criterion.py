@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -16,7 +16,11 @@ class SdmScorecardCriterion(models.Model):
     weight = fields.Float(string="Importance", default=1.0, required=True, help="Weight of the criterion in the total.")
     full_marks = fields.Text(string="Full Marks (9)", translate=True, help="What a score of 9 means.")
     measure = fields.Selection(
-        [("manual", "Manual"), ("on_time_delivery", "On-time delivery rate (%)")],
+        [
+            ("manual", "Manual"),
+            ("on_time_delivery", "On-time delivery rate (%)"),
+            ("complaint_response", "Complaint response time (hours)"),
+        ],
         default="manual",
         required=True,
         help="An automatic measure proposes the score from real data; people may override it with a reason.",
@@ -80,3 +84,28 @@ class SdmScorecardCriterion(models.Model):
             )
         )
         return {partner_id: round(rate, 2) for partner_id, rate in self.env.cr.fetchall()}
+
+    def _sdm_measure_complaint_response(self, partners, date_to):
+        """Average hours to the first response of the complaints received in the period; a complaint still
+        unanswered counts until the end of the period."""
+        date_from = date_to - timedelta(days=self.measure_days or 90)
+        self.env["sdm.customer.complaint"].flush_model(["received", "first_response", "partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id,
+                       AVG(EXTRACT(EPOCH FROM (COALESCE(c.first_response, %(period_end)s) - c.received)) / 3600.0)
+                  FROM sdm_customer_complaint c
+                  JOIN res_partner p ON p.id = c.partner_id
+                 WHERE c.received::date > %(date_from)s
+                   AND c.received::date <= %(date_to)s
+                   AND p.commercial_partner_id = ANY(%(partners)s)
+                 GROUP BY p.commercial_partner_id
+                """,
+                period_end=datetime.combine(date_to + timedelta(days=1), time.min),
+                date_from=date_from,
+                date_to=date_to,
+                partners=partners.commercial_partner_id.ids,
+            )
+        )
+        return {partner_id: round(hours, 2) for partner_id, hours in self.env.cr.fetchall()}

@@ -1,2 +1,3 @@
 from . import test_defense_review
 from . import test_automatic_measures
+from . import test_complaint_measure
