@@ -16,6 +16,10 @@ class ResPartner(models.Model):
     def _commercial_fields(self):
         return super()._commercial_fields() + ["sdm_platform_type_id"]
 
+    sdm_decision_maker = fields.Boolean(
+        string="Decision Maker",
+        help="A contact who decides purchases at the customer: contacts with them count for the defense review.",
+    )
     sdm_defense_review_ids = fields.One2many("sdm.defense.review", "partner_id", string="Defense Reviews")
     sdm_defense_score = fields.Float(
         string="Defense Score", compute="_compute_sdm_defense_score", help="Score of the latest confirmed review."

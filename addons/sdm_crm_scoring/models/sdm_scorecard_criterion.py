@@ -20,6 +20,7 @@ class SdmScorecardCriterion(models.Model):
             ("manual", "Manual"),
             ("on_time_delivery", "On-time delivery rate (%)"),
             ("complaint_response", "Complaint response time (hours)"),
+            ("contact_frequency", "Contacts with decision makers (per month)"),
         ],
         default="manual",
         required=True,
@@ -109,3 +110,30 @@ class SdmScorecardCriterion(models.Model):
             )
         )
         return {partner_id: round(hours, 2) for partner_id, hours in self.env.cr.fetchall()}
+
+    def _sdm_measure_contact_frequency(self, partners, date_to):
+        """Activities done per month with the customer's decision makers (contacts flagged as such) in the
+        period, from the messages Odoo posts when an activity is marked done."""
+        days = self.measure_days or 90
+        date_from = date_to - timedelta(days=days)
+        self.env["mail.message"].flush_model(["model", "res_id", "mail_activity_type_id", "date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, COUNT(m.id)
+                  FROM res_partner p
+                  LEFT JOIN mail_message m
+                    ON m.model = 'res.partner' AND m.res_id = p.id
+                   AND m.mail_activity_type_id IS NOT NULL
+                   AND m.date::date > %(date_from)s AND m.date::date <= %(date_to)s
+                 WHERE p.sdm_decision_maker
+                   AND p.commercial_partner_id = ANY(%(partners)s)
+                 GROUP BY p.commercial_partner_id
+                """,
+                date_from=date_from,
+                date_to=date_to,
+                partners=partners.commercial_partner_id.ids,
+            )
+        )
+        months = days / 30.0
+        return {partner_id: round(count / months, 2) for partner_id, count in self.env.cr.fetchall()}
