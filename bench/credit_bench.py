@@ -219,30 +219,28 @@ def setup_data(registry, sizes):
             partner = ensure_partner(env, f"sdm_bench_{n}", f"SDM Bench Customer N={n}")
             set_limit(env, partner, BIG_LIMIT)
             cr.commit()
-            started = time.perf_counter()
             inv_domain = [("partner_id", "=", partner.id), ("move_type", "=", "out_invoice"), ("state", "=", "posted")]
             so_domain = [("partner_id", "=", partner.id), ("state", "=", "sale")]
-            have = existing_invoices = env["account.move"].search_count(inv_domain)
-            while have < n:
-                k = min(BATCH, n - have)
-                moves = env["account.move"].create([invoice_vals(partner, service) for _ in range(k)])
-                moves.action_post()
-                cr.commit()
-                env.invalidate_all()
-                have += k
-                log(f"{registry.db_name} N={n}: {have} invoices")
-            invoices_s = time.perf_counter() - started
-            started = time.perf_counter()
-            have = existing_orders = env["sale.order"].search_count(so_domain)
-            while have < n:
-                k = min(BATCH, n - have)
-                orders = env["sale.order"].create([order_vals(partner, service) for _ in range(k)])
-                orders.action_confirm()
-                cr.commit()
-                env.invalidate_all()
-                have += k
-                log(f"{registry.db_name} N={n}: {have} orders")
-            orders_s = time.perf_counter() - started
+
+            def fill(model, domain, make_vals, finish, label, n=n, partner=partner):
+                """Create and finish documents in committed batches until ``n`` exist; returns (existing, seconds)."""
+                started = time.perf_counter()
+                have = existing = env[model].search_count(domain)
+                while have < n:
+                    k = min(BATCH, n - have)
+                    finish(env[model].create([make_vals(partner, service) for _ in range(k)]))
+                    cr.commit()
+                    env.invalidate_all()
+                    have += k
+                    log(f"{registry.db_name} N={n}: {have} {label}")
+                return existing, time.perf_counter() - started
+
+            existing_invoices, invoices_s = fill(
+                "account.move", inv_domain, invoice_vals, lambda moves: moves.action_post(), "invoices"
+            )
+            existing_orders, orders_s = fill(
+                "sale.order", so_domain, order_vals, lambda orders: orders.action_confirm(), "orders"
+            )
             timings[n] = {
                 "invoices_created": max(n - existing_invoices, 0),
                 "invoices_s": round(invoices_s, 1),

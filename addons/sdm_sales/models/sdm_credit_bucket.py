@@ -35,37 +35,42 @@ BEGIN
     DO UPDATE SET amount = b.amount + EXCLUDED.amount, items = b.items + EXCLUDED.items;
 END $$;
 
+-- The one definition of a journal item that counts: an open, posted receivable item of a partner.
+CREATE OR REPLACE FUNCTION sdm_credit_aml_open(aml account_move_line) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT aml.partner_id IS NOT NULL AND aml.amount_residual <> 0
+       AND aml.parent_state = 'posted' AND aml.reconciled IS NOT TRUE
+       AND EXISTS (SELECT 1 FROM account_account a WHERE a.id = aml.account_id AND a.account_type = 'asset_receivable')
+$$;
+
+-- Add (sign 1) or remove (sign -1) the contribution of a row to its bucket.
+CREATE OR REPLACE FUNCTION sdm_credit_aml_apply(aml account_move_line, sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF sdm_credit_aml_open(aml) THEN
+        PERFORM sdm_credit_bucket_add(aml.partner_id, aml.company_id,
+            CASE WHEN aml.amount_residual > 0 THEN 'd' ELSE 'c' END,
+            COALESCE(aml.date_maturity, aml.date), sign * aml.amount_residual, sign);
+    END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION sdm_credit_so_apply(so sale_order, sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF so.state = 'sale' AND so.sdm_uninvoiced_amount > 0 THEN
+        PERFORM sdm_credit_bucket_add(so.partner_id, so.company_id, 'o', DATE '{NO_DUE_DATE}',
+            sign * so.sdm_uninvoiced_amount, sign);
+    END IF;
+END $$;
+
 CREATE OR REPLACE FUNCTION sdm_credit_aml_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.partner_id IS NOT NULL AND OLD.amount_residual <> 0
-       AND OLD.parent_state = 'posted' AND OLD.reconciled IS NOT TRUE
-       AND EXISTS (SELECT 1 FROM account_account a WHERE a.id = OLD.account_id AND a.account_type = 'asset_receivable')
-    THEN
-        PERFORM sdm_credit_bucket_add(OLD.partner_id, OLD.company_id,
-            CASE WHEN OLD.amount_residual > 0 THEN 'd' ELSE 'c' END,
-            COALESCE(OLD.date_maturity, OLD.date), -OLD.amount_residual, -1);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.partner_id IS NOT NULL AND NEW.amount_residual <> 0
-       AND NEW.parent_state = 'posted' AND NEW.reconciled IS NOT TRUE
-       AND EXISTS (SELECT 1 FROM account_account a WHERE a.id = NEW.account_id AND a.account_type = 'asset_receivable')
-    THEN
-        PERFORM sdm_credit_bucket_add(NEW.partner_id, NEW.company_id,
-            CASE WHEN NEW.amount_residual > 0 THEN 'd' ELSE 'c' END,
-            COALESCE(NEW.date_maturity, NEW.date), NEW.amount_residual, 1);
-    END IF;
+    IF TG_OP <> 'INSERT' THEN PERFORM sdm_credit_aml_apply(OLD, -1); END IF;
+    IF TG_OP <> 'DELETE' THEN PERFORM sdm_credit_aml_apply(NEW, 1); END IF;
     RETURN NULL;
 END $$;
 
 CREATE OR REPLACE FUNCTION sdm_credit_so_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.state = 'sale' AND OLD.sdm_uninvoiced_amount > 0 THEN
-        PERFORM sdm_credit_bucket_add(OLD.partner_id, OLD.company_id, 'o', DATE '{NO_DUE_DATE}',
-            -OLD.sdm_uninvoiced_amount, -1);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.state = 'sale' AND NEW.sdm_uninvoiced_amount > 0 THEN
-        PERFORM sdm_credit_bucket_add(NEW.partner_id, NEW.company_id, 'o', DATE '{NO_DUE_DATE}',
-            NEW.sdm_uninvoiced_amount, 1);
-    END IF;
+    IF TG_OP <> 'INSERT' THEN PERFORM sdm_credit_so_apply(OLD, -1); END IF;
+    IF TG_OP <> 'DELETE' THEN PERFORM sdm_credit_so_apply(NEW, 1); END IF;
     RETURN NULL;
 END $$;
 
@@ -86,6 +91,9 @@ DROP TRIGGER IF EXISTS sdm_credit_aml ON account_move_line;
 DROP TRIGGER IF EXISTS sdm_credit_so ON sale_order;
 DROP FUNCTION IF EXISTS sdm_credit_aml_trigger();
 DROP FUNCTION IF EXISTS sdm_credit_so_trigger();
+DROP FUNCTION IF EXISTS sdm_credit_aml_apply(account_move_line, integer);
+DROP FUNCTION IF EXISTS sdm_credit_so_apply(sale_order, integer);
+DROP FUNCTION IF EXISTS sdm_credit_aml_open(account_move_line);
 DROP FUNCTION IF EXISTS sdm_credit_bucket_add(integer, integer, char, date, numeric, integer);
 DROP TABLE IF EXISTS sdm_credit_bucket;
 """
@@ -117,10 +125,7 @@ class SdmCreditBucket(models.AbstractModel):
                        CASE WHEN aml.amount_residual > 0 THEN 'd' ELSE 'c' END,
                        COALESCE(aml.date_maturity, aml.date), SUM(aml.amount_residual), COUNT(*)
                   FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-                 WHERE aml.partner_id IS NOT NULL AND aml.amount_residual <> 0
-                   AND aml.parent_state = 'posted' AND aml.reconciled IS NOT TRUE
-                   AND acc.account_type = 'asset_receivable'
+                 WHERE aml.amount_residual <> 0 AND sdm_credit_aml_open(aml)
                  GROUP BY 1, 2, 3, 4;
                 INSERT INTO sdm_credit_bucket (partner_id, company_id, kind, due_date, amount, items)
                 SELECT so.partner_id, so.company_id, 'o', DATE %(no_due)s, SUM(so.sdm_uninvoiced_amount), COUNT(*)
