@@ -5,5 +5,8 @@ from . import sdm_scorecard_threshold
 from . import sdm_defense_review
 from . import sdm_defense_review_line
 from . import sdm_customer_complaint
+from . import sdm_platform_usage
+from . import res_company
+from . import res_config_settings
 from . import res_partner
 from . import sdm_demo

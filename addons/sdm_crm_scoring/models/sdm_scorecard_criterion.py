@@ -1,5 +1,7 @@
 from datetime import datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -21,6 +23,7 @@ class SdmScorecardCriterion(models.Model):
             ("on_time_delivery", "On-time delivery rate (%)"),
             ("complaint_response", "Complaint response time (hours)"),
             ("contact_frequency", "Contacts with decision makers (per month)"),
+            ("share_of_usage", "Share of the customer's usage (%)"),
         ],
         default="manual",
         required=True,
@@ -137,3 +140,36 @@ class SdmScorecardCriterion(models.Model):
         )
         months = days / 30.0
         return {partner_id: round(count / months, 2) for partner_id, count in self.env.cr.fetchall()}
+
+    def _sdm_measure_share_of_usage(self, partners, date_to):
+        """Our share of the customer's usage over the months of the period whose total usage is known
+        (Σ our usage / Σ monthly usage, from the platform analysis). For a few customers (a review) their
+        rows are refreshed first, so the proposal uses today's deliveries or invoices."""
+        month_from = (date_to - timedelta(days=self.measure_days or 90)).replace(day=1)
+        month_to = date_to.replace(day=1)
+        commercial = partners.commercial_partner_id
+        Usage = self.env["sdm.platform.usage"]
+        if len(commercial) <= 100:
+            for company in self.env.companies:
+                Usage._sdm_recompute_partners(
+                    company, commercial.ids, month_from, month_to + relativedelta(months=1, days=-1)
+                )
+        Usage.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT u.partner_id, 100.0 * SUM(u.share_known_usage) / SUM(u.total_usage)
+                  FROM sdm_platform_usage u
+                 WHERE u.partner_id = ANY(%(partners)s)
+                   AND u.company_id = ANY(%(companies)s)
+                   AND u.month BETWEEN %(month_from)s AND %(month_to)s
+                   AND u.total_usage > 0
+                 GROUP BY u.partner_id
+                """,
+                partners=commercial.ids,
+                companies=self.env.companies.ids,
+                month_from=month_from,
+                month_to=month_to,
+            )
+        )
+        return {partner_id: round(share, 2) for partner_id, share in self.env.cr.fetchall()}

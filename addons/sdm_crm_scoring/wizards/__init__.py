@@ -1,0 +1,1 @@
+from . import sdm_platform_analysis_export

@@ -1,0 +1,171 @@
+import base64
+import io
+from collections import defaultdict
+
+import xlsxwriter
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields, models
+
+
+class SdmPlatformAnalysisExport(models.TransientModel):
+    """The regional platform analysis table (区平台分析表) of a month as a formatted XLSX: customers under
+    their platform type under their region, with a subtotal per platform, a total per region and a grand total.
+    Shares of totals divide the sums of the rows whose monthly usage is known."""
+
+    _name = "sdm.platform.analysis.export"
+    _description = "Export the Platform Analysis"
+
+    month = fields.Date(
+        required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1) - relativedelta(months=1),
+    )
+    region_ids = fields.Many2many("sdm.region", string="Regions", help="Empty: all regions you can see.")
+    platform_type_ids = fields.Many2many("sdm.platform.type", string="Platform Types", help="Empty: all.")
+    file_name = fields.Char(readonly=True)
+    file_data = fields.Binary(readonly=True, attachment=False)
+
+    COLUMNS = ("region", "platform", "customer", "total", "ours", "share", "score")
+
+    def _sdm_rows(self):
+        self.ensure_one()
+        domain = [("month", "=", self.month.replace(day=1)), ("company_id", "=", self.env.company.id)]
+        if self.region_ids:
+            domain.append(("sdm_region_id", "child_of", self.region_ids.ids))
+        if self.platform_type_ids:
+            domain.append(("platform_type_id", "in", self.platform_type_ids.ids))
+        rows = self.env["sdm.platform.usage"].search(domain)
+        return rows.sorted(
+            lambda r: (
+                r.sdm_region_id.complete_name or "~",
+                r.platform_type_id.sequence,
+                r.platform_type_id.code or "~",
+                r.partner_id.display_name,
+            )
+        )
+
+    def _sdm_table(self):
+        """The table as a list of (kind, values) with kind in customer / platform / region / total."""
+        table, grand = [], defaultdict(float)
+        by_region = defaultdict(lambda: defaultdict(list))
+        for row in self._sdm_rows():
+            by_region[row.sdm_region_id][row.platform_type_id].append(row)
+        no_region, no_platform = self.env._("(No region)"), self.env._("(No platform)")
+        for region, platforms in by_region.items():
+            region_sum = defaultdict(float)
+            region_name = region.complete_name or no_region
+            for platform, rows in platforms.items():
+                platform_sum = defaultdict(float)
+                platform_name = platform.name or no_platform
+                for row in rows:
+                    values = {
+                        "region": region_name,
+                        "platform": platform_name,
+                        "customer": row.partner_id.display_name,
+                        "total": row.total_usage or None,
+                        "ours": row.our_usage,
+                        "share": row.share / 100.0 if row.total_usage else None,
+                        "score": row.wall_score or None,
+                    }
+                    table.append(("customer", values))
+                    for acc in (platform_sum, region_sum, grand):
+                        acc["total"] += row.total_usage
+                        acc["ours"] += row.our_usage
+                        acc["known"] += row.share_known_usage
+                        if row.wall_score:
+                            acc["score"] += row.wall_score
+                            acc["scored"] += 1
+                table.append(
+                    (
+                        "platform",
+                        self._sdm_total_values(platform_sum, region_name, platform_name, self.env._("Subtotal")),
+                    )
+                )
+            table.append(("region", self._sdm_total_values(region_sum, region_name, "", self.env._("Region total"))))
+        if table:
+            table.append(("total", self._sdm_total_values(grand, self.env._("Total"), "", "")))
+        return table
+
+    def _sdm_total_values(self, acc, region, platform, label):
+        return {
+            "region": region,
+            "platform": platform,
+            "customer": label,
+            "total": acc["total"],
+            "ours": acc["ours"],
+            "share": acc["known"] / acc["total"] if acc["total"] else None,
+            "score": acc["score"] / acc["scored"] if acc["scored"] else None,
+        }
+
+    def _sdm_xlsx(self):
+        self.ensure_one()
+        headers = {
+            "region": self.env._("Region"),
+            "platform": self.env._("Platform"),
+            "customer": self.env._("Customer"),
+            "total": self.env._("Monthly Usage"),
+            "ours": self.env._("Our Usage"),
+            "share": self.env._("Share"),
+            "score": self.env._("Wall Score"),
+        }
+        output = io.BytesIO()
+        book = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = book.add_worksheet(self.env._("Platform Analysis"))
+        base = {"border": 1, "valign": "vcenter"}
+        styles = {}
+        for kind, extra in (
+            ("customer", {}),
+            ("platform", {"bold": True, "bg_color": "#F2F2F2"}),
+            ("region", {"bold": True, "bg_color": "#DDEBF7"}),
+            ("total", {"bold": True, "bg_color": "#BDD7EE"}),
+        ):
+            styles[kind] = {
+                "text": book.add_format({**base, **extra}),
+                "qty": book.add_format({**base, **extra, "num_format": "#,##0.00"}),
+                "share": book.add_format({**base, **extra, "num_format": "0.0%"}),
+                "score": book.add_format({**base, **extra, "num_format": "0.0"}),
+            }
+        title = book.add_format({"bold": True, "font_size": 14})
+        header = book.add_format(
+            {**base, "bold": True, "align": "center", "bg_color": "#1F4E78", "font_color": "#FFFFFF"}
+        )
+        sheet.write(
+            0,
+            0,
+            self.env._(
+                "Regional Platform Analysis — %(company)s — %(month)s",
+                company=self.env.company.name,
+                month=self.month.strftime("%Y-%m"),
+            ),
+            title,
+        )
+        for col, key in enumerate(self.COLUMNS):
+            sheet.write(2, col, headers[key], header)
+        kinds = {"total": "qty", "ours": "qty", "share": "share", "score": "score"}
+        for row_index, (kind, values) in enumerate(self._sdm_table(), start=3):
+            for col, key in enumerate(self.COLUMNS):
+                value = values[key]
+                style = styles[kind][kinds.get(key, "text")]
+                if value is None or value == "":
+                    sheet.write_blank(row_index, col, None, style)
+                else:
+                    sheet.write(row_index, col, value, style)
+        for col, width in enumerate((18, 14, 32, 14, 14, 10, 11)):
+            sheet.set_column(col, col, width)
+        sheet.freeze_panes(3, 0)
+        book.close()
+        return output.getvalue()
+
+    def action_export(self):
+        self.ensure_one()
+        self.write(
+            {
+                "file_data": base64.b64encode(self._sdm_xlsx()),
+                "file_name": f"platform_analysis_{self.month.strftime('%Y-%m')}.xlsx",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/file_data/{self.file_name}?download=true",
+            "target": "self",
+        }
