@@ -222,16 +222,22 @@ def run(env, customers_count, moves):
     row["recompute"] = measure(
         env,
         "platform analysis recompute",
-        lambda: Usage._cron_sdm_recompute(batch_size=2000, time_budget=0, today=TODAY)
-        and Usage.search_count([("partner_id", "in", partners.ids)]),
+        lambda: (
+            Usage._cron_sdm_recompute(batch_size=2000, time_budget=0, today=TODAY)
+            and Usage.search_count([("partner_id", "in", partners.ids)])
+        ),
     )
-    row["measure_on_time"] = measure(env, "on-time delivery measure", lambda: len(delivery._sdm_measure(partners, TODAY)))
+    row["measure_on_time"] = measure(
+        env, "on-time delivery measure", lambda: len(delivery._sdm_measure(partners, TODAY))
+    )
     row["measure_share"] = measure(env, "share of usage measure", lambda: len(share._sdm_measure(partners, TODAY)))
     row["alerts"] = measure(
         env,
         "alerts",
-        lambda: env["res.partner"]._cron_sdm_defense_alerts(today=TODAY)
-        and env["res.partner"].search_count([("sdm_at_risk", "=", True)]),
+        lambda: (
+            env["res.partner"]._cron_sdm_defense_alerts(today=TODAY)
+            and env["res.partner"].search_count([("sdm_at_risk", "=", True)])
+        ),
     )
     env.cr.commit()
     return row
@@ -259,7 +265,7 @@ def main(env):
             f"{a['peak_mib']:>8.1f} / {b['peak_mib']:<8.1f}"
         )
     ratio = big["recompute"]["seconds"] / big["baseline_read_group"]["seconds"]
-    print(f"\nrecompute / stock read_group at 100 %: {ratio:.1f}x  ({big['moves']} moves, {big['customers']} customers)")
+    print(f"\nrecompute / stock read_group at 100 %: {ratio:.1f}x ({big['moves']} moves, {big['customers']} customers)")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"date": str(date.today()), "rows": rows}, indent=2))
 

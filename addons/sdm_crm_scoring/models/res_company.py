@@ -24,7 +24,8 @@ class ResCompany(models.Model):
     sdm_usage_months = fields.Integer(
         string="Months Recomputed",
         default=12,
-        help="The scheduled recomputation refreshes our usage and shares of this many months, the current one included.",
+        help="The scheduled recomputation refreshes our usage and shares of this many months, the current one "
+        "included.",
     )
     # Alerts on defended customers.
     sdm_alert_score_below = fields.Float(

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 
 
@@ -40,4 +42,27 @@ class SdmDemo(models.AbstractModel):
                     {"action": "每周与采购确认交期", "action_date": today + timedelta(days=14 - age // 30)}
                 )
                 review.action_confirm()
+        return True
+
+    @api.model
+    def _sdm_demo_platform_usage(self):
+        """A year of platform analysis for the demo network: our usage from its deliveries, the customers'
+        monthly usage for shares between 45 % and 95 % (one customer losing ground last month), then one run of
+        the alerts so *Customers at Risk* has something to show."""
+        if not self.env["res.users"].search_count([("login", "=", "wang.fang")], limit=1):
+            return True
+        Usage = self.env["sdm.platform.usage"]
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        customers = self.env["res.partner"].search([("sdm_platform_type_id", "!=", False), ("is_company", "=", True)])
+        Usage._sdm_recompute_partners(company, customers.ids, *Usage._sdm_period(company, today))
+        last_month = today.replace(day=1) - relativedelta(months=1)
+        rows = Usage.search([("partner_id", "in", customers.ids), ("our_usage", ">", 0)])
+        losing = customers[:1]
+        for row in rows:
+            share = 45 + (row.partner_id.id * 7) % 50 + row.month.month % 3
+            if row.partner_id == losing and row.month == last_month:
+                share -= 25
+            row.total_usage = round(row.our_usage * 100.0 / max(share, 5), 2)
+        self.env["res.partner"]._cron_sdm_defense_alerts(today=today)
         return True

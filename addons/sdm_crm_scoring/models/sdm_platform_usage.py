@@ -1,6 +1,7 @@
 import logging
 import threading
 import time
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models

@@ -278,7 +278,7 @@ class TestPlatformAnalysis(PlatformCommon):
         as_a.browse(row_a.id).total_usage = 120  # they keep their customers' usage up to date
         self.assertEqual(row_a.share, round(100 * 50 / 120, 2))
         with self.assertRaises(AccessError):
-            self.Usage.with_user(self.user_sales_b).browse(row_a.id).total_usage
+            self.Usage.with_user(self.user_sales_b).browse(row_a.id).read(["total_usage"])
         east = self.Usage.with_user(self.user_east_manager).search([("id", "in", rows.ids)])
         self.assertEqual(east.partner_id, self.customer_a | self.customer_c, "East China and its Shanghai")
         south = self.Usage.with_user(self.user_south_manager).search([("id", "in", rows.ids)])
