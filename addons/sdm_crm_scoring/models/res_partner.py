@@ -1,4 +1,5 @@
 import threading
+import time
 
 from dateutil.relativedelta import relativedelta
 
@@ -195,10 +196,12 @@ class ResPartner(models.Model):
         return (self.user_id | region.manager_id).filtered("active")
 
     @api.model
-    def _cron_sdm_defense_alerts(self, batch_size=500, today=None):
+    def _cron_sdm_defense_alerts(self, batch_size=500, today=None, time_budget=60.0):
         """Flag customers at risk and give their salesperson and regional manager an activity. Idempotent: a
         customer keeps one open alert activity per person; customers no longer at risk are cleared. Commits per
-        batch and reports progress."""
+        batch and reports progress; past ``time_budget`` seconds it stops and the cron is called again at once,
+        which skips the customers already flagged and alerted."""
+        started = time.monotonic()
         reasons = {}
         companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         for company in companies:
@@ -227,4 +230,6 @@ class ResPartner(models.Model):
             if auto_commit:
                 # Batches commit on purpose: a long run must survive the worker time limit.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+            if time_budget and time.monotonic() - started > time_budget:
+                break
         return True

@@ -171,43 +171,53 @@ class SdmPlatformUsage(models.Model):
         if company.sdm_usage_basis == "invoiced":
             return SQL(
                 """
+                WITH invoices AS MATERIALIZED (
+                    SELECT am.id, am.commercial_partner_id, am.invoice_date, am.move_type
+                      FROM account_move am
+                     WHERE am.company_id = %(company)s
+                       AND am.state = 'posted'
+                       AND am.move_type IN ('out_invoice', 'out_refund')
+                       AND am.commercial_partner_id = ANY(%(partners)s)
+                       AND am.invoice_date BETWEEN %(date_from)s AND %(date_to)s
+                )
                 SELECT am.commercial_partner_id AS partner_id,
                        date_trunc('month', am.invoice_date)::date AS month,
                        SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END * aml.quantity / uom.factor) AS qty
-                  FROM account_move_line aml
-                  JOIN account_move am ON am.id = aml.move_id
+                  FROM invoices am
+                  JOIN account_move_line aml ON aml.move_id = am.id
                   JOIN uom_uom uom ON uom.id = aml.product_uom_id
                   JOIN product_product pp ON pp.id = aml.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE am.company_id = %(company)s
-                   AND am.state = 'posted'
-                   AND am.move_type IN ('out_invoice', 'out_refund')
-                   AND aml.display_type = 'product'
-                   AND am.commercial_partner_id = ANY(%(partners)s)
-                   AND am.invoice_date BETWEEN %(date_from)s AND %(date_to)s
+                 WHERE aml.display_type = 'product'
                    %(scope)s
                  GROUP BY 1, 2
                 """,
                 scope=scope,
                 **params,
             )
+        # The batch's pickings first (by customer), then their moves: each batch reads only its own moves.
         return SQL(
             """
-            SELECT p.commercial_partner_id AS partner_id,
+            WITH pickings AS MATERIALIZED (
+                SELECT sp.id, p.commercial_partner_id
+                  FROM res_partner p
+                  JOIN stock_picking sp ON sp.partner_id = p.id
+                 WHERE p.commercial_partner_id = ANY(%(partners)s)
+                   AND sp.company_id = %(company)s
+                   AND sp.state = 'done'
+            )
+            SELECT sp.commercial_partner_id AS partner_id,
                    date_trunc('month', sm.date)::date AS month,
                    SUM(CASE WHEN dest.usage = 'customer' THEN 1 ELSE -1 END * sm.quantity / uom.factor) AS qty
-              FROM stock_move sm
-              JOIN stock_picking sp ON sp.id = sm.picking_id
-              JOIN res_partner p ON p.id = sp.partner_id
+              FROM pickings sp
+              JOIN stock_move sm ON sm.picking_id = sp.id
               JOIN stock_location src ON src.id = sm.location_id
               JOIN stock_location dest ON dest.id = sm.location_dest_id
               JOIN uom_uom uom ON uom.id = sm.product_uom
               JOIN product_product pp ON pp.id = sm.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE sm.company_id = %(company)s
-               AND sm.state = 'done'
+             WHERE sm.state = 'done'
                AND (dest.usage = 'customer') <> (src.usage = 'customer')
-               AND p.commercial_partner_id = ANY(%(partners)s)
                AND sm.date >= %(date_from)s AND sm.date < %(date_to)s::date + 1
                %(scope)s
              GROUP BY 1, 2
@@ -225,6 +235,8 @@ class SdmPlatformUsage(models.Model):
         self.flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id", "sdm_region_id", "sdm_branch_id", "user_id"])
         self.env["stock.move"].flush_model()
+        self.env["stock.picking"].flush_model(["state", "partner_id", "company_id"])
+        self.env["account.move"].flush_model()
         self.env["account.move.line"].flush_model()
         date_from = date_from.replace(day=1)
         ours = self._sdm_our_usage_sql(company, partner_ids, date_from, date_to)
