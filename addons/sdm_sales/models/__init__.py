@@ -3,6 +3,13 @@ from . import sdm_region
 from . import sdm_credit_group
 from . import sdm_credit_approval
 from . import sdm_credit_bucket
+from . import sdm_channel_stock
+from . import sdm_price_notice
+from . import sdm_price_notice_product
+from . import sdm_price_notice_line
+from . import sdm_price_notice_source
+from . import sdm_price_notice_order_line
+from . import sdm_compensation_balance
 from . import account_account
 from . import crm_team
 from . import res_company

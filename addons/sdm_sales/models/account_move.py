@@ -1,9 +1,13 @@
-from odoo import models
+from odoo import fields, models
 
 
 class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "sdm.region.mixin"]
+
+    sdm_price_notice_id = fields.Many2one(
+        "sdm.price.notice", string="Price Adjustment", index="btree_not_null", readonly=True, copy=False
+    )
 
     def _sdm_has_region(self):
         return self.is_sale_document(include_receipts=True)

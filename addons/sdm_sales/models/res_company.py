@@ -50,3 +50,36 @@ class ResCompany(models.Model):
         required=True,
         help="When an order is confirmed, compare its storable products with the forecasted quantity of its warehouse.",
     )
+
+    # Price adjustment compensation (调价补差).
+    sdm_compensation_basis = fields.Selection(
+        [
+            ("stock", "Reported channel stock"),
+            ("invoiced", "Invoiced quantity, net of refunds and sell-through"),
+            ("min", "The smaller of the two"),
+        ],
+        string="Eligible Quantity",
+        default="min",
+        required=True,
+        help="Default basis of the quantity a price notice compensates; each notice can override it. Channel stock: "
+        "the customer's latest stock report on or before the effective date. Invoiced: quantity invoiced in the "
+        "look-back window net of refunds and of quantity reported sold or used since, capped at what was invoiced.",
+    )
+    sdm_compensation_lookback_days = fields.Integer(
+        string="Look-back Window (days)",
+        default=90,
+        help="Invoices of this many days before the effective date count for the invoiced basis.",
+    )
+    sdm_compensation_settlement = fields.Selection(
+        [("credit_note", "Credit note per customer"), ("balance", "Balance consumed by the next orders")],
+        string="Compensation Settlement",
+        default="credit_note",
+        required=True,
+    )
+    sdm_compensation_product_id = fields.Many2one(
+        "product.product",
+        string="Compensation Product",
+        domain="[('type', '=', 'service')]",
+        help="Service product of the credit note lines and of the discount lines that consume a compensation "
+        "balance; its income account (or its category's) is used.",
+    )

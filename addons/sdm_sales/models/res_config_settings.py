@@ -15,3 +15,7 @@ class ResConfigSettings(models.TransientModel):
     sdm_credit_approval_days = fields.Integer(related="company_id.sdm_credit_approval_days", readonly=False)
     sdm_credit_default_group_id = fields.Many2one(related="company_id.sdm_credit_default_group_id", readonly=False)
     sdm_available_qty_mode = fields.Selection(related="company_id.sdm_available_qty_mode", readonly=False)
+    sdm_compensation_basis = fields.Selection(related="company_id.sdm_compensation_basis", readonly=False)
+    sdm_compensation_lookback_days = fields.Integer(related="company_id.sdm_compensation_lookback_days", readonly=False)
+    sdm_compensation_settlement = fields.Selection(related="company_id.sdm_compensation_settlement", readonly=False)
+    sdm_compensation_product_id = fields.Many2one(related="company_id.sdm_compensation_product_id", readonly=False)

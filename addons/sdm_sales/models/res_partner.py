@@ -580,3 +580,29 @@ class ResPartner(models.Model):
                 ("invoice_date_due", "<", fields.Date.to_string(fields.Date.context_today(self))),
             ],
         }
+
+    sdm_compensation_balance = fields.Monetary(
+        string="Compensation Balance",
+        compute="_compute_sdm_compensation_balance",
+        currency_field="sdm_company_currency_id",
+        help="Price adjustment compensation not used yet; the next orders consume it as a discount line.",
+    )
+    sdm_company_currency_id = fields.Many2one("res.currency", compute="_compute_sdm_compensation_balance")
+    sdm_compensation_balance_ids = fields.One2many("sdm.compensation.balance", "partner_id")
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id.sdm_compensation_balance_ids.amount")
+    def _compute_sdm_compensation_balance(self):
+        company = self.env.company
+        balances = dict(
+            self.env["sdm.compensation.balance"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", company.id)],
+                ["partner_id"],
+                ["amount:sum"],
+            )
+        )
+        for partner in self:
+            partner.sdm_company_currency_id = company.currency_id
+            partner.sdm_compensation_balance = balances.get(partner.commercial_partner_id, 0.0)

@@ -260,6 +260,7 @@ class SdmDemo(models.AbstractModel):
         open_invoices = demo._sdm_demo_credit_notes(rng, invoices)
         demo._sdm_demo_payments(rng, open_invoices)
         demo._sdm_demo_credit(company, customers, users, products)
+        demo._sdm_demo_price_adjustment(rng, customers, products)
         _logger.info(
             "SDM demo data: %s orders, %s invoices generated in %.1f s",
             len(orders),
@@ -267,6 +268,48 @@ class SdmDemo(models.AbstractModel):
             time.monotonic() - started,
         )
         return True
+
+    @api.model
+    def _sdm_demo_price_adjustment(self, rng, customers, products):
+        """Stock reports of the distributors for the first three products, and a computed notice lowering their
+        prices by 8 % ten days ago, waiting for a Sales Manager's approval."""
+        today = self._sdm_demo_today()
+        chosen = self.env["product.product"].union(*[product for product, _min, _max in products[:3]])
+        reports = []
+        for customer in customers[:12]:
+            for product in chosen:
+                for age in (40, 12):
+                    reports.append(
+                        {
+                            "partner_id": customer.id,
+                            "product_id": product.id,
+                            "date": today - timedelta(days=age),
+                            "quantity": rng.randint(0, 30),
+                            "quantity_sold": rng.randint(0, 15),
+                            "source": "import",
+                        }
+                    )
+        self.env["sdm.channel.stock"].create(reports)
+        notice = self.env["sdm.price.notice"].create(
+            {
+                "effective_date": today - timedelta(days=10),
+                "basis": "min",
+                "reprice_orders": True,
+                "note": "<p>季度调价：主力型号下调 8%，按渠道库存与近 90 天开票数量孰低补差。</p>",
+                "product_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "old_price": product.lst_price,
+                            "new_price": self.env.company.currency_id.round(product.lst_price * 0.92),
+                        }
+                    )
+                    for product in chosen
+                ],
+            }
+        )
+        notice.action_compute()
+        return notice
 
     # ----------------------------------------------------------------------------- helpers
 

@@ -11,3 +11,5 @@ from . import test_credit_concurrency
 from . import test_available_qty
 from . import test_credit_aggregates
 from . import test_credit_checkpoint_modes
+from . import test_price_compensation
+from . import test_compensation_concurrency

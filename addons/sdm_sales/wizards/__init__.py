@@ -1,2 +1,4 @@
 from . import sdm_credit_approval_request
 from . import sdm_credit_approval_decision
+from . import sdm_compensation_statement
+from . import sdm_channel_stock_asof

@@ -1,0 +1,73 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, float_compare
+
+
+class SdmChannelStock(models.Model):
+    """A distributor's stock report (社会虚拟库存): what the customer holds of a product on a date, and what it
+    reported sold or used since its previous report."""
+
+    _name = "sdm.channel.stock"
+    _description = "Channel Stock Report"
+    _order = "date desc, partner_id, product_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, domain="[('is_company', '=', True)]"
+    )
+    product_id = fields.Many2one("product.product", required=True, index=True)
+    date = fields.Date(required=True, index=True, default=fields.Date.context_today)
+    quantity = fields.Float(
+        string="Stock on Hand", digits="Product Unit of Measure", help="In the product's unit of measure."
+    )
+    quantity_sold = fields.Float(
+        string="Sold / Used Since Last Report",
+        digits="Product Unit of Measure",
+        help="Quantity the customer reports sold or used since its previous report.",
+    )
+    uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    source = fields.Selection(
+        [("manual", "Manual"), ("import", "Import"), ("portal", "Portal")], default="manual", required=True
+    )
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True, index=True)
+    sdm_region_id = fields.Many2one(related="partner_id.sdm_region_id", store=True, string="Region")
+    user_id = fields.Many2one(related="partner_id.user_id", store=True, string="Salesperson")
+    note = fields.Char()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+            if self.env.context.get("import_file") and "source" not in vals:
+                vals["source"] = "import"
+        return super().create(vals_list)
+
+    @api.constrains("quantity", "quantity_sold")
+    def _check_quantities(self):
+        for report in self:
+            for value in (report.quantity, report.quantity_sold):
+                if float_compare(value, 0.0, precision_rounding=report.product_id.uom_id.rounding or 0.01) < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "Stock report of %(customer)s for %(product)s on %(date)s: quantities cannot be "
+                            "negative (got %(qty)s).",
+                            customer=report.partner_id.display_name,
+                            product=report.product_id.display_name,
+                            date=report.date,
+                            qty=value,
+                        )
+                    )
+
+    @api.model
+    def _sdm_latest_ids(self, as_of, domain=None):
+        """Ids of the latest report of each customer and product on or before ``as_of`` (one SQL query)."""
+        query = self._search(list(domain or []) + [("date", "<=", as_of)])
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT ON (partner_id, product_id) id FROM (%s) ids JOIN sdm_channel_stock s USING (id) "
+                "ORDER BY partner_id, product_id, date DESC, id DESC",
+                query.select("sdm_channel_stock.id"),
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]

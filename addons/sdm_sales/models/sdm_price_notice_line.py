@@ -1,0 +1,47 @@
+from odoo import fields, models
+
+
+class SdmPriceNoticeLine(models.Model):
+    """What one customer gets for one product of a notice: eligible quantity × (price paid − new price)."""
+
+    _name = "sdm.price.notice.line"
+    _description = "Price Adjustment Compensation Line"
+    _order = "notice_id, partner_id, product_id"
+
+    notice_id = fields.Many2one("sdm.price.notice", required=True, ondelete="cascade", index=True)
+    state = fields.Selection(related="notice_id.state")
+    effective_date = fields.Date(related="notice_id.effective_date", store=True)
+    company_id = fields.Many2one(related="notice_id.company_id", store=True)
+    currency_id = fields.Many2one(related="notice_id.currency_id", store=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    sdm_region_id = fields.Many2one("sdm.region", string="Region", index=True, help="The customer's region then.")
+    user_id = fields.Many2one("res.users", string="Salesperson", index=True)
+    product_id = fields.Many2one("product.product", required=True, index=True)
+    qty_stock = fields.Float(
+        string="Channel Stock",
+        digits="Product Unit of Measure",
+        help="Latest stock report on or before the effective date.",
+    )
+    qty_invoiced = fields.Float(
+        string="Invoiced (net)",
+        digits="Product Unit of Measure",
+        help="Invoiced in the look-back window, net of refunds.",
+    )
+    qty_sold = fields.Float(
+        string="Reported Sold", digits="Product Unit of Measure", help="Reported sold or used in the window."
+    )
+    qty_source = fields.Selection(
+        [("stock", "Channel stock"), ("invoiced", "Invoiced")],
+        string="Quantity From",
+        help="Which figure gave the eligible quantity.",
+    )
+    eligible_qty = fields.Float(digits="Product Unit of Measure")
+    price_paid = fields.Monetary(
+        help="Average net unit price the customer paid for the eligible quantity (FIFO back from the effective "
+        "date, after discounts and earlier compensation)."
+    )
+    new_price = fields.Monetary()
+    amount = fields.Monetary(string="Compensation")
+    source_ids = fields.One2many("sdm.price.notice.source", "line_id", string="Invoice Lines Used")
+    move_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False, index=True)
+    balance_id = fields.Many2one("sdm.compensation.balance", string="Balance Movement", readonly=True, copy=False)

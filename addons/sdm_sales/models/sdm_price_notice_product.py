@@ -1,0 +1,71 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class SdmPriceNoticeProduct(models.Model):
+    """A product of a price adjustment notice, with its old and new unit price."""
+
+    _name = "sdm.price.notice.product"
+    _description = "Price Adjustment Notice Product"
+    _order = "notice_id, sequence, id"
+
+    notice_id = fields.Many2one("sdm.price.notice", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    product_id = fields.Many2one("product.product", required=True, index=True)
+    currency_id = fields.Many2one(related="notice_id.currency_id")
+    old_price = fields.Monetary(required=True, help="Unit price before the adjustment, in the notice currency.")
+    new_price = fields.Monetary(required=True, help="Unit price from the effective date, in the notice currency.")
+    change_percent = fields.Float(
+        string="Change (%)", compute="_compute_change_percent", inverse="_inverse_change_percent", store=True
+    )
+
+    _sql_constraints = [
+        ("notice_product_uniq", "unique(notice_id, product_id)", "A product appears once in a notice."),
+    ]
+
+    @api.depends("old_price", "new_price")
+    def _compute_change_percent(self):
+        for line in self:
+            line.change_percent = (
+                round(100.0 * (line.new_price - line.old_price) / line.old_price, 2) if line.old_price else 0.0
+            )
+
+    def _inverse_change_percent(self):
+        for line in self:
+            line.new_price = line.currency_id.round(line.old_price * (1 + line.change_percent / 100.0))
+
+    @api.constrains("old_price", "new_price")
+    def _check_prices(self):
+        for line in self:
+            notice = line.notice_id
+            if line.old_price < 0 or line.new_price < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(notice)s, %(product)s: prices cannot be negative (old %(old)s, new %(new)s).",
+                        notice=notice.name,
+                        product=line.product_id.display_name,
+                        old=line.old_price,
+                        new=line.new_price,
+                    )
+                )
+            compare = line.currency_id.compare_amounts(line.new_price, line.old_price)
+            if notice.kind == "decrease" and compare >= 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(notice)s is a price decrease, but %(product)s goes from %(old)s to %(new)s.",
+                        notice=notice.name,
+                        product=line.product_id.display_name,
+                        old=line.old_price,
+                        new=line.new_price,
+                    )
+                )
+            if notice.kind == "increase" and compare <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(notice)s is a price increase, but %(product)s goes from %(old)s to %(new)s.",
+                        notice=notice.name,
+                        product=line.product_id.display_name,
+                        old=line.old_price,
+                        new=line.new_price,
+                    )
+                )
