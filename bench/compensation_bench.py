@@ -57,13 +57,16 @@ def setup(env):
     )
     partners = [row[0] for row in cr.fetchall()]
     cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [partners])
+    # Each customer buys from an assortment of 20 of the 200 products and reports its stock of each once.
+    cr.execute("SELECT setseed(0.2026)")
     cr.execute(
         """
         INSERT INTO sdm_channel_stock (partner_id, product_id, company_id, source, date, quantity, quantity_sold,
                                        create_date, write_date)
-        SELECT (%(partners)s::int[])[1 + (i * 7919) %% %(np)s], (%(products)s::int[])[1 + (i * 104729) %% %(nprod)s],
-               %(company)s, 'import', %(date)s - (i %% 120), 5 + i %% 40, i %% 7, now(), now()
-          FROM generate_series(1, %(n)s) i
+        SELECT (%(partners)s::int[])[c], (%(products)s::int[])[1 + (c * 7 + j) %% %(nprod)s],
+               %(company)s, 'import', %(date)s - (random() * 120)::int, 5 + (random() * 40)::int,
+               (random() * 7)::int, now(), now()
+          FROM generate_series(1, %(np)s) c, generate_series(0, %(per)s - 1) j
         """,
         {
             "partners": partners,
@@ -72,7 +75,7 @@ def setup(env):
             "nprod": len(products),
             "company": env.company.id,
             "date": EFFECTIVE,
-            "n": REPORTS,
+            "per": REPORTS // len(partners),
         },
     )
     cr.commit()
@@ -116,16 +119,21 @@ def load_invoices(env, products, partners, first_move, moves):
                                        discount, balance, debit, credit, amount_currency, price_subtotal, date,
                                        parent_state, name, create_date, write_date)
         SELECT am.id, am.currency_id, am.currency_id, am.company_id, am.journal_id, %(account)s, 'product',
-               am.partner_id, (%(products)s::int[])[1 + (am.id * 31 + k * 17) %% %(nprod)s], %(unit)s,
+               am.partner_id,
+               (%(products)s::int[])[1 + (c.rank * 7 + (random() * %(per)s)::int %% %(per)s) %% %(nprod)s],
+               %(unit)s,
                q, p, 0,
                CASE WHEN am.move_type = 'out_refund' THEN q * p ELSE -q * p END,
                CASE WHEN am.move_type = 'out_refund' THEN q * p ELSE 0 END,
                CASE WHEN am.move_type = 'out_refund' THEN 0 ELSE q * p END,
                CASE WHEN am.move_type = 'out_refund' THEN q * p ELSE -q * p END,
                q * p, am.date, 'posted', 'bench', now(), now()
-          FROM account_move am, generate_series(1, %(lines)s) k,
-               LATERAL (SELECT (1 + (am.id + k) %% 20)::numeric AS q,
-                               (120 + (am.id * 3 + k) %% 30)::numeric AS p) v
+          FROM account_move am
+          JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rank FROM unnest(%(partners)s::int[]) id) c
+            ON c.id = am.partner_id,
+               generate_series(1, %(lines)s) k,
+               LATERAL (SELECT (1 + (random() * 19)::int + k * 0)::numeric AS q,
+                               (120 + (random() * 29)::int + k * 0)::numeric AS p) v
          WHERE am.id = ANY(%(moves)s)
         """,
         {
@@ -135,6 +143,8 @@ def load_invoices(env, products, partners, first_move, moves):
             "unit": unit,
             "lines": LINES_PER_MOVE,
             "moves": move_ids,
+            "partners": partners,
+            "per": REPORTS // len(partners),
         },
     )
     cr.execute("ANALYZE account_move; ANALYZE account_move_line; ANALYZE sdm_channel_stock")

@@ -9,7 +9,7 @@ from . import sdm_price_notice_product
 from . import sdm_price_notice_line
 from . import sdm_price_notice_source
 from . import sdm_price_notice_order_line
-from . import sdm_compensation_balance
+from . import sdm_customer_balance
 from . import account_account
 from . import crm_team
 from . import res_company

@@ -588,17 +588,21 @@ class ResPartner(models.Model):
         help="Price adjustment compensation not used yet; the next orders consume it as a discount line.",
     )
     sdm_company_currency_id = fields.Many2one("res.currency", compute="_compute_sdm_compensation_balance")
-    sdm_compensation_balance_ids = fields.One2many("sdm.compensation.balance", "partner_id")
+    sdm_balance_ids = fields.One2many("sdm.customer.balance", "partner_id", string="Balance Movements")
 
     @api.depends_context("company")
-    @api.depends("commercial_partner_id.sdm_compensation_balance_ids.amount")
+    @api.depends("commercial_partner_id.sdm_balance_ids.amount")
     def _compute_sdm_compensation_balance(self):
         company = self.env.company
         balances = dict(
-            self.env["sdm.compensation.balance"]
+            self.env["sdm.customer.balance"]
             .sudo()
             ._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", company.id)],
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", company.id),
+                    ("kind", "=", "compensation"),
+                ],
                 ["partner_id"],
                 ["amount:sum"],
             )

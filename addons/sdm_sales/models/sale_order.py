@@ -19,9 +19,7 @@ class SaleOrder(models.Model):
     )
     company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     sdm_credit_approval_ids = fields.One2many("sdm.credit.approval", "order_id", string="Credit Approvals")
-    sdm_compensation_balance_ids = fields.One2many(
-        "sdm.compensation.balance", "sale_order_id", string="Compensation Balance Used"
-    )
+    sdm_balance_ids = fields.One2many("sdm.customer.balance", "sale_order_id", string="Balances Used")
     sdm_credit_approval_state = fields.Selection(
         [("none", "None"), ("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
         string="Credit Approval",
@@ -172,72 +170,95 @@ class SaleOrder(models.Model):
                     raise UserError(message)
                 order.message_post(body=message)
 
-    def _sdm_consume_compensation_balance(self):
-        """An order of a customer holding a compensation balance takes it as a discount line, up to the order's
-        untaxed amount. The customer's row is locked, so two orders confirmed at once cannot spend it twice."""
-        Balance = self.env["sdm.compensation.balance"].sudo()
+    def _sdm_balance_kinds(self):
+        """Customer balances an order consumes, in this order (sdm_finance adds rebates)."""
+        return ["compensation"]
+
+    def _sdm_balance_product(self, kind):
+        self.ensure_one()
+        return self.company_id.sdm_compensation_product_id or self.env.ref("sdm_sales.product_sdm_compensation")
+
+    def _sdm_balance_limit(self, kind, untaxed):
+        """How much of ``kind`` this order may take, in company currency, out of ``untaxed`` still open."""
+        return untaxed
+
+    def _sdm_balance_label(self, kind):
+        return self.env._("Price adjustment compensation (balance)")
+
+    def _sdm_consume_balances(self):
+        """An order of a customer holding balances takes them as discount lines, up to what each kind allows and
+        never beyond the order's untaxed amount. The customer's row is locked, so two orders confirmed at once
+        cannot spend a balance twice."""
+        Balance = self.env["sdm.customer.balance"].sudo()
         for order in self:
             company = order.company_id
-            consumed = sum(order.sudo().sdm_compensation_balance_ids.mapped("amount"))
-            if company.currency_id.compare_amounts(consumed, 0.0) < 0:
-                continue
-            available = Balance._sdm_balance_of(order.partner_id, company, lock=True)
-            if company.currency_id.compare_amounts(available, 0.0) <= 0:
-                continue
-            untaxed = order.currency_id._convert(order.amount_untaxed, company.currency_id, company, order.date_order)
-            amount = company.currency_id.round(min(available, untaxed))
-            if company.currency_id.compare_amounts(amount, 0.0) <= 0:
-                continue
-            product = company.sdm_compensation_product_id or self.env.ref("sdm_sales.product_sdm_compensation")
-            price = company.currency_id._convert(amount, order.currency_id, company, order.date_order)
-            order.order_line = [
-                Command.create(
+            currency = company.currency_id
+            untaxed = order.currency_id._convert(order.amount_untaxed, currency, company, order.date_order)
+            used = order.sudo().sdm_balance_ids
+            for kind in order._sdm_balance_kinds():
+                if currency.compare_amounts(sum(used.filtered(lambda b, k=kind: b.kind == k).mapped("amount")), 0) < 0:
+                    continue  # already taken by this order
+                available = Balance._sdm_balance_of(order.partner_id, company, kind, lock=True)
+                amount = currency.round(min(available, order._sdm_balance_limit(kind, untaxed), untaxed))
+                if currency.compare_amounts(amount, 0.0) <= 0:
+                    continue
+                price = currency._convert(amount, order.currency_id, company, order.date_order)
+                order.order_line = [
+                    Command.create(
+                        {
+                            "product_id": order._sdm_balance_product(kind).id,
+                            "name": order._sdm_balance_label(kind),
+                            "product_uom_qty": 1,
+                            "price_unit": -price,
+                            "sequence": 9999,
+                        }
+                    )
+                ]
+                Balance.create(
                     {
-                        "product_id": product.id,
-                        "name": self.env._("Price adjustment compensation (balance)"),
-                        "product_uom_qty": 1,
-                        "price_unit": -price,
-                        "sequence": 9999,
+                        "kind": kind,
+                        "partner_id": order.partner_id.commercial_partner_id.id,
+                        "company_id": company.id,
+                        "amount": -amount,
+                        "sale_order_id": order.id,
+                        "name": self.env._("Used by order %s", order.name),
                     }
                 )
-            ]
-            Balance.create(
-                {
-                    "partner_id": order.partner_id.commercial_partner_id.id,
-                    "company_id": company.id,
-                    "amount": -amount,
-                    "sale_order_id": order.id,
-                    "name": self.env._("Used by order %s", order.name),
-                }
-            )
-            order.message_post(
-                body=self.env._(
-                    "Compensation balance used: %s.", formatLang(self.env, amount, currency_obj=company.currency_id)
+                untaxed -= amount
+                order.message_post(
+                    body=self.env._(
+                        "%(balance)s used: %(amount)s.",
+                        balance=order._sdm_balance_label(kind),
+                        amount=formatLang(self.env, amount, currency_obj=currency),
+                    )
                 )
-            )
 
-    def _sdm_release_compensation_balance(self):
-        """A cancelled order gives its compensation back and drops the discount line."""
-        Balance = self.env["sdm.compensation.balance"].sudo()
+    def _sdm_release_balances(self):
+        """A cancelled order gives its balances back and drops their discount lines."""
+        Balance = self.env["sdm.customer.balance"].sudo()
         for order in self:
-            consumed = sum(order.sudo().sdm_compensation_balance_ids.mapped("amount"))
-            if order.company_id.currency_id.compare_amounts(consumed, 0.0) >= 0:
-                continue
-            Balance.create(
-                {
-                    "partner_id": order.partner_id.commercial_partner_id.id,
-                    "company_id": order.company_id.id,
-                    "amount": -consumed,
-                    "sale_order_id": order.id,
-                    "name": self.env._("Order %s cancelled", order.name),
-                }
-            )
-            product = order.company_id.sdm_compensation_product_id or self.env.ref("sdm_sales.product_sdm_compensation")
-            order.order_line.filtered(lambda line, p=product: line.product_id == p and line.price_unit < 0).unlink()
+            currency = order.company_id.currency_id
+            used = order.sudo().sdm_balance_ids
+            for kind in order._sdm_balance_kinds():
+                consumed = sum(used.filtered(lambda b, k=kind: b.kind == k).mapped("amount"))
+                if currency.compare_amounts(consumed, 0.0) >= 0:
+                    continue
+                Balance.create(
+                    {
+                        "kind": kind,
+                        "partner_id": order.partner_id.commercial_partner_id.id,
+                        "company_id": order.company_id.id,
+                        "amount": -consumed,
+                        "sale_order_id": order.id,
+                        "name": self.env._("Order %s cancelled", order.name),
+                    }
+                )
+                product = order._sdm_balance_product(kind)
+                order.order_line.filtered(lambda line, p=product: line.product_id == p and line.price_unit < 0).unlink()
 
     def action_confirm(self):
         self._sdm_check_available_qty()
-        self.filtered(lambda o: o.state in ("draft", "sent"))._sdm_consume_compensation_balance()
+        self.filtered(lambda o: o.state in ("draft", "sent"))._sdm_consume_balances()
         to_check = self.filtered(lambda o: o.state in ("draft", "sent") and o.company_id.sdm_credit_check_sale)
         for company, orders in to_check.grouped("company_id").items():
             self.env["res.partner"]._sdm_check_credit_documents(
@@ -249,7 +270,7 @@ class SaleOrder(models.Model):
 
     def _action_cancel(self):
         res = super()._action_cancel()
-        self._sdm_release_compensation_balance()
+        self._sdm_release_balances()
         self.sdm_credit_approval_ids._sdm_void(self.env._("the order was cancelled"))
         return res
 

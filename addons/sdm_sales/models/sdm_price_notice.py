@@ -96,7 +96,7 @@ class SdmPriceNotice(models.Model):
     line_ids = fields.One2many("sdm.price.notice.line", "notice_id", string="Compensation Lines", readonly=True)
     order_line_ids = fields.One2many("sdm.price.notice.order.line", "notice_id", string="Orders to Reprice")
     move_ids = fields.One2many("account.move", "sdm_price_notice_id", string="Credit Notes", readonly=True)
-    balance_ids = fields.One2many("sdm.compensation.balance", "notice_id", string="Balance Movements", readonly=True)
+    balance_ids = fields.One2many("sdm.customer.balance", "notice_id", string="Balance Movements", readonly=True)
     amount_total = fields.Monetary(string="Compensation", compute="_compute_totals", store=True, tracking=True)
     customer_count = fields.Integer(string="Customers", compute="_compute_totals", store=True)
     credit_note_count = fields.Integer(compute="_compute_credit_note_count")
@@ -704,8 +704,9 @@ class SdmPriceNotice(models.Model):
         amount = self.currency_id._convert(
             sum(lines.mapped("amount")), self.company_id.currency_id, self.company_id, self.effective_date
         )
-        balance = self.env["sdm.compensation.balance"].create(
+        balance = self.env["sdm.customer.balance"].create(
             {
+                "kind": "compensation",
                 "partner_id": partner.id,
                 "company_id": self.company_id.id,
                 "amount": amount,
@@ -752,10 +753,10 @@ class SdmPriceNotice(models.Model):
 
     def _sdm_reverse_settlement(self):
         self.ensure_one()
-        Balance = self.env["sdm.compensation.balance"]
+        Balance = self.env["sdm.customer.balance"]
         credited = self.balance_ids.filtered(lambda b: b.amount > 0)
         for balance in credited:
-            available = Balance._sdm_balance_of(balance.partner_id, self.company_id)
+            available = Balance._sdm_balance_of(balance.partner_id, self.company_id, "compensation")
             if self.company_id.currency_id.compare_amounts(available, balance.amount) < 0:
                 raise UserError(
                     self.env._(
@@ -769,6 +770,7 @@ class SdmPriceNotice(models.Model):
                 )
             Balance.create(
                 {
+                    "kind": "compensation",
                     "partner_id": balance.partner_id.id,
                     "company_id": self.company_id.id,
                     "amount": -balance.amount,

@@ -44,4 +44,4 @@ class SdmPriceNoticeLine(models.Model):
     amount = fields.Monetary(string="Compensation")
     source_ids = fields.One2many("sdm.price.notice.source", "line_id", string="Invoice Lines Used")
     move_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False, index=True)
-    balance_id = fields.Many2one("sdm.compensation.balance", string="Balance Movement", readonly=True, copy=False)
+    balance_id = fields.Many2one("sdm.customer.balance", string="Balance Movement", readonly=True, copy=False)
