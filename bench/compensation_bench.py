@@ -192,11 +192,13 @@ def run(env, products, lines):
 
     def compute():
         notice.action_compute()
-        return {
-            "lines": len(notice.line_ids),
-            "sources": len(notice.line_ids.source_ids),
-            "amount": notice.amount_total,
-        }
+        env.cr.execute(
+            "SELECT count(DISTINCT l.id), count(s.id) FROM sdm_price_notice_line l "
+            "LEFT JOIN sdm_price_notice_source s ON s.line_id = l.id WHERE l.notice_id = %s",
+            [notice.id],
+        )
+        lines, sources = env.cr.fetchone()
+        return {"lines": lines, "sources": sources, "amount": notice.amount_total}
 
     row["compute"] = measure(env, "notice compute", compute)
     env.cr.commit()

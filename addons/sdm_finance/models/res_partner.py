@@ -1,0 +1,33 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    sdm_rebate_progress_ids = fields.One2many("sdm.rebate.progress", "partner_id", string="Rebate Progress")
+    sdm_rebate_balance = fields.Monetary(
+        string="Rebate Balance",
+        compute="_compute_sdm_rebate_balance",
+        currency_field="sdm_company_currency_id",
+        help="Settled rebates not used yet; the next orders deduct them (up to the cap in Settings).",
+    )
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id.sdm_balance_ids.amount")
+    def _compute_sdm_rebate_balance(self):
+        company = self.env.company
+        balances = dict(
+            self.env["sdm.customer.balance"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", company.id),
+                    ("kind", "=", "rebate"),
+                ],
+                ["partner_id"],
+                ["amount:sum"],
+            )
+        )
+        for partner in self:
+            partner.sdm_rebate_balance = balances.get(partner.commercial_partner_id, 0.0)

@@ -1,0 +1,79 @@
+from odoo import api, fields, models
+
+
+class SdmRebateProgress(models.Model):
+    """Where each customer of each active agreement stands in the running period: basis, tier reached,
+    estimated rebate and what is still needed for the next tier. Refreshed by SQL when invoices are posted,
+    settlements made, on demand and every hour."""
+
+    _name = "sdm.rebate.progress"
+    _description = "Rebate Progress"
+    _order = "agreement_id, progress_percent desc, id"
+
+    agreement_id = fields.Many2one("sdm.rebate.agreement", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    sdm_region_id = fields.Many2one("sdm.region", string="Region", index=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", index=True)
+    company_id = fields.Many2one(related="agreement_id.company_id", store=True)
+    currency_id = fields.Many2one(related="agreement_id.currency_id")
+    basis = fields.Selection(related="agreement_id.basis", string="Basis Type")
+    period_start = fields.Date()
+    period_end = fields.Date()
+    basis_amount = fields.Monetary()
+    basis_qty = fields.Float(digits="Product Unit of Measure")
+    basis_value = fields.Float(string="Basis", digits=(16, 2))
+    tier_threshold = fields.Float(string="Tier Reached", digits=(16, 2))
+    next_threshold = fields.Float(string="Next Tier", digits=(16, 2))
+    needed_for_next = fields.Float(string="Still Needed", digits=(16, 2), help="Basis still needed for the next tier.")
+    progress_percent = fields.Float(string="Progress (%)", digits=(16, 1), help="Towards the next tier.")
+    estimated_rebate = fields.Monetary()
+
+    @api.model
+    def _sdm_refresh(self, agreements=None):
+        agreements = (agreements or self.env["sdm.rebate.agreement"].search([("state", "=", "active")])).filtered(
+            lambda a: a.state == "active"
+        )
+        self.search([("agreement_id", "in", agreements.ids)]).unlink()
+        today = fields.Date.context_today(self)
+        agreements = agreements.filtered(lambda a: a.date_start <= today)
+        if not agreements:
+            return True
+        starts, ends = {}, {}
+        for agreement in agreements:
+            starts[agreement], ends[agreement] = agreement._sdm_period_of(min(today, agreement.date_end))
+        estimates = agreements._sdm_estimate(starts, ends)
+        vals_list = []
+        for agreement in agreements:
+            rows = estimates.get(agreement, {})
+            partners = self.env["res.partner"].browse(set(agreement._sdm_partner_ids()) | set(rows))
+            for partner in partners:
+                rebate, amount, qty, value, tier, next_tier = rows.get(
+                    partner.id, (0.0, 0.0, 0.0, 0.0, agreement._sdm_tier_reached(0.0), agreement._sdm_next_tier(0.0))
+                )
+                needed = max(next_tier.threshold - value, 0.0) if next_tier else 0.0
+                vals_list.append(
+                    {
+                        "agreement_id": agreement.id,
+                        "partner_id": partner.id,
+                        "sdm_region_id": partner.sdm_region_id.id,
+                        "user_id": partner.user_id.id,
+                        "period_start": starts[agreement],
+                        "period_end": ends[agreement],
+                        "basis_amount": amount,
+                        "basis_qty": qty,
+                        "basis_value": value,
+                        "tier_threshold": tier.threshold if tier else 0.0,
+                        "next_threshold": next_tier.threshold if next_tier else 0.0,
+                        "needed_for_next": needed,
+                        "progress_percent": min(100.0 * value / next_tier.threshold, 100.0)
+                        if next_tier and next_tier.threshold
+                        else 100.0,
+                        "estimated_rebate": rebate,
+                    }
+                )
+        self.create(vals_list)
+        return True
+
+    @api.model
+    def _cron_refresh(self):
+        return self._sdm_refresh()

@@ -1,0 +1,401 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_date, formatLang
+
+
+class SdmRebateSettlement(models.Model):
+    """What one customer earned under one agreement for one period (to date for a partial settlement), less
+    what earlier settlements of that period paid, plus adjustments for documents of settled periods that came
+    in late (credit notes after a settlement, SAP's way). Validated: a credit note or a rebate balance."""
+
+    _name = "sdm.rebate.settlement"
+    _description = "Rebate Settlement"
+    _inherit = ["mail.thread"]
+    _order = "period_start desc, id desc"
+
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
+    agreement_id = fields.Many2one(
+        "sdm.rebate.agreement", required=True, index=True, readonly=True, ondelete="restrict"
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, readonly=True)
+    sdm_region_id = fields.Many2one("sdm.region", string="Region", readonly=True, index=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True, index=True)
+    company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="agreement_id.currency_id")
+    kind = fields.Selection([("partial", "Partial"), ("final", "Final")], required=True, readonly=True)
+    period_start = fields.Date(required=True, readonly=True)
+    period_end = fields.Date(required=True, readonly=True)
+    date = fields.Date(string="Counted Until", required=True, readonly=True)
+    basis_amount = fields.Monetary(readonly=True)
+    basis_qty = fields.Float(string="Basis Quantity", digits="Product Unit of Measure", readonly=True)
+    basis_value = fields.Float(string="Counted Value", digits=(16, 2), readonly=True)
+    last_year_value = fields.Float(digits=(16, 2), readonly=True)
+    tier_threshold = fields.Float(string="Tier Reached", digits=(16, 2), readonly=True)
+    tier_version = fields.Integer(readonly=True)
+    rebate_total = fields.Monetary(string="Rebate of the Period", readonly=True)
+    previous_amount = fields.Monetary(string="Already Settled", readonly=True)
+    adjustment_amount = fields.Monetary(string="Late Adjustments", readonly=True)
+    amount = fields.Monetary(string="To Settle", readonly=True, tracking=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("validated", "Validated"), ("cancel", "Cancelled")],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    line_ids = fields.One2many("sdm.rebate.settlement.line", "settlement_id", string="Counted Lines", readonly=True)
+    move_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False)
+    reversal_move_id = fields.Many2one("account.move", readonly=True, copy=False)
+    balance_id = fields.Many2one("sdm.customer.balance", readonly=True, copy=False)
+
+    def init(self):
+        # One final settlement per agreement, customer and period, whatever happens (with the agreement lock).
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS sdm_rebate_settlement_final_uniq
+                ON sdm_rebate_settlement (agreement_id, partner_id, period_start)
+             WHERE kind = 'final' AND state != 'cancel'
+            """
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("sdm.rebate.settlement") or "/"
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------ computation
+
+    @api.model
+    def _sdm_prepare(self, agreements, as_of, kind="final"):
+        """Draft settlements of the agreements as of a date: final ones for the periods ended by then, or a
+        partial one for the period running. Agreements are locked; a period already finally settled, or a
+        partial that would settle nothing new, is skipped: running it twice (or two users at once) settles once."""
+        agreements = agreements.filtered(lambda a: a.state in ("active", "closed"))
+        if not agreements:
+            return self
+        self.env.flush_all()
+        # Touch the agreements' rows: a second run waits for the first and, on the same snapshot, fails with a
+        # serialization error that Odoo retries; the retry sees the first run's settlements.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sdm_rebate_agreement SET write_date = now() AT TIME ZONE 'UTC' WHERE id = ANY(%s)",
+                sorted(agreements.ids),
+            )
+        )
+        self.invalidate_model()
+        specs, periods = [], []
+        for agreement in agreements:
+            if as_of < agreement.date_start:
+                continue
+            if kind == "final":
+                for start, end in agreement._sdm_periods():
+                    if end <= as_of:
+                        specs.append((agreement, start, end))
+                        periods.append((start, end))
+            else:
+                start, end = agreement._sdm_period_of(min(as_of, agreement.date_end))
+                specs.append((agreement, start, min(as_of, end)))
+                periods.append((start, end))
+        if not specs:
+            return self
+        Agreement = self.env["sdm.rebate.agreement"]
+        basis = Agreement._sdm_basis(specs, lines_table="sdm_rb_lines")
+        growth_specs = [(a, *Agreement._sdm_last_year(f, t)) for a, f, t in specs]
+        last_year = Agreement._sdm_basis(growth_specs) if any(a.growth != "none" for a, _f, _t in specs) else {}
+        adjustments = self._sdm_late_adjustments(specs)
+        existing = defaultdict(lambda: self.browse())
+        for settlement in self.search([("agreement_id", "in", agreements.ids), ("state", "!=", "cancel")]):
+            existing[(settlement.agreement_id.id, settlement.partner_id.id, settlement.period_start)] |= settlement
+        vals_list, keys = [], []
+        partners = self.env["res.partner"].browse({partner for _idx, partner in basis} | {p for _i, p in adjustments})
+        partner_info = {p.id: (p.sdm_region_id.id, p.user_id.id) for p in partners}
+        for idx, (agreement, _date_from, date_to) in enumerate(specs):
+            period_start, period_end = periods[idx]
+            for partner_id in {p for i, p in basis if i == idx} | {p for i, p in adjustments if i == idx}:
+                before = existing[(agreement.id, partner_id, period_start)]
+                if before.filtered(lambda s: s.kind == "final"):
+                    continue
+                amount, qty = basis.get((idx, partner_id), (0.0, 0.0))
+                rebate, value, tier = agreement._sdm_rebate(amount, qty, last_year.get((idx, partner_id), (0.0, 0.0)))
+                previous = before.sorted("date")[-1:].rebate_total if before else 0.0
+                adjustment = agreement.currency_id.round(adjustments.get((idx, partner_id), 0.0))
+                to_settle = agreement.currency_id.round(rebate - previous + adjustment)
+                if kind == "partial" and agreement.currency_id.is_zero(to_settle):
+                    continue
+                vals_list.append(
+                    {
+                        "agreement_id": agreement.id,
+                        "partner_id": partner_id,
+                        "sdm_region_id": partner_info[partner_id][0],
+                        "user_id": partner_info[partner_id][1],
+                        "kind": kind,
+                        "period_start": period_start,
+                        "period_end": period_end,
+                        "date": date_to,
+                        "basis_amount": amount,
+                        "basis_qty": qty,
+                        "basis_value": value,
+                        "last_year_value": agreement._sdm_value(*last_year.get((idx, partner_id), (0.0, 0.0))),
+                        "tier_threshold": tier.threshold,
+                        "tier_version": agreement.version,
+                        "rebate_total": rebate,
+                        "previous_amount": previous,
+                        "adjustment_amount": adjustment,
+                        "amount": to_settle,
+                    }
+                )
+                keys.append((idx, partner_id))
+        settlements = self.with_context(mail_create_nolog=True, tracking_disable=True).create(vals_list)
+        settlements = settlements.with_env(self.env)
+        if settlements:
+            self._sdm_store_lines(settlements, keys)
+        return settlements
+
+    @api.model
+    def _sdm_late_adjustments(self, specs):
+        """{(spec index, partner): rebate} for documents dated in finally settled periods that those settlements
+        did not count (a credit note issued after the settlement, an invoice posted late), each at the effective
+        rate its period was settled at. Their lines join the new settlement as adjustment lines."""
+        Agreement = self.env["sdm.rebate.agreement"]
+        late_specs = [(a, a.date_start, date_from - timedelta(days=1)) for a, date_from, _t in specs]
+        late_specs = [(a, f, t) for a, f, t in late_specs if f <= t]
+        if not late_specs:
+            self.env.cr.execute("DROP TABLE IF EXISTS sdm_rb_late")
+            return {}
+        Agreement._sdm_basis(late_specs, lines_table="sdm_rb_late", uncounted_before=True)
+        index_map = {}
+        for idx, (agreement, date_from, _t) in enumerate(specs):
+            for late_idx, (late_agreement, _f, late_to) in enumerate(late_specs):
+                if late_agreement == agreement and late_to == date_from - timedelta(days=1):
+                    index_map[late_idx] = idx
+        # The settled period of each late line, and that period's effective rate (rebate per unit of value).
+        self.env.cr.execute(
+            """
+            SELECT l.idx, l.partner_id, l.aml_id, l.partial_id, l.amount, l.qty, st.rebate_total, st.basis_value,
+                   a.basis
+              FROM sdm_rb_late l
+              JOIN sdm_rb_spec s ON s.idx = l.idx
+              JOIN sdm_rebate_agreement a ON a.id = s.agreement_id
+              JOIN sdm_rebate_settlement st
+                ON st.agreement_id = s.agreement_id AND st.partner_id = l.partner_id AND st.kind = 'final'
+               AND st.state = 'validated' AND l.date BETWEEN st.period_start AND st.period_end
+            """
+        )
+        result = defaultdict(float)
+        keep = []
+        for (
+            late_idx,
+            partner_id,
+            aml_id,
+            partial_id,
+            amount,
+            qty,
+            rebate_total,
+            basis_value,
+            basis,
+        ) in self.env.cr.fetchall():
+            value = float(qty or 0.0) if basis == "quantity" else float(amount or 0.0)
+            rate = float(rebate_total) / float(basis_value) if basis_value else 0.0
+            idx = index_map[late_idx]
+            result[(idx, partner_id)] += value * rate
+            keep.append((idx, partner_id, aml_id, partial_id))
+        self.env.cr.execute("DROP TABLE IF EXISTS sdm_rb_late_keep")
+        self.env.cr.execute(
+            "CREATE TEMP TABLE sdm_rb_late_keep (idx int, partner_id int, aml_id int, partial_id int) ON COMMIT DROP"
+        )
+        if keep:
+            self.env.cr.executemany("INSERT INTO sdm_rb_late_keep VALUES (%s, %s, %s, %s)", keep)
+        return dict(result)
+
+    @api.model
+    def _sdm_store_lines(self, settlements, keys):
+        """The counted lines of each new settlement (and its late adjustment lines), in two INSERTs."""
+        cr = self.env.cr
+        cr.execute("DROP TABLE IF EXISTS sdm_rb_map")
+        cr.execute("CREATE TEMP TABLE sdm_rb_map (idx int, partner_id int, settlement_id int) ON COMMIT DROP")
+        cr.executemany(
+            "INSERT INTO sdm_rb_map VALUES (%s, %s, %s)",
+            [(idx, partner, settlement.id) for (idx, partner), settlement in zip(keys, settlements, strict=True)],
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO sdm_rebate_settlement_line (settlement_id, move_line_id, partial_id, date, amount, qty,
+                                                        adjustment, create_uid, create_date, write_uid, write_date)
+                SELECT m.settlement_id, l.aml_id, l.partial_id, l.date, l.amount, l.qty, false,
+                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM sdm_rb_lines l JOIN sdm_rb_map m ON m.idx = l.idx AND m.partner_id = l.partner_id
+                """,
+                uid=self.env.uid,
+            )
+        )
+        cr.execute("SELECT to_regclass('pg_temp.sdm_rb_late_keep') IS NOT NULL")
+        if cr.fetchone()[0]:
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO sdm_rebate_settlement_line (settlement_id, move_line_id, partial_id, date, amount,
+                                                            qty, adjustment, create_uid, create_date, write_uid,
+                                                            write_date)
+                    SELECT m.settlement_id, l.aml_id, l.partial_id, l.date, l.amount, l.qty, true,
+                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                      FROM sdm_rb_late l
+                      JOIN sdm_rb_late_keep k
+                        ON k.partner_id = l.partner_id AND k.aml_id = l.aml_id
+                       AND COALESCE(k.partial_id, 0) = COALESCE(l.partial_id, 0)
+                      JOIN sdm_rb_map m ON m.idx = k.idx AND m.partner_id = k.partner_id
+                    """,
+                    uid=self.env.uid,
+                )
+            )
+        self.env["sdm.rebate.settlement.line"].invalidate_model()
+        settlements.invalidate_recordset(["line_ids"])
+
+    # ------------------------------------------------------------------ workflow
+
+    def action_validate(self):
+        """Pay: one credit note per settlement (rebate product), or a rebate balance; open accruals reversed."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT id FROM sdm_rebate_settlement WHERE id = ANY(%s) FOR UPDATE", self.ids))
+        self.invalidate_recordset(["state"])
+        for settlement in self:
+            if settlement.state != "draft":
+                raise UserError(self.env._("Settlement %s is not a draft any more.", settlement.name))
+        for settlement in self:
+            currency = settlement.currency_id
+            if currency.compare_amounts(settlement.amount, 0.0) > 0:
+                if settlement.agreement_id.settlement_mode == "balance":
+                    settlement._sdm_credit_balance()
+                else:
+                    settlement._sdm_credit_note()
+            elif currency.compare_amounts(settlement.amount, 0.0) < 0:
+                settlement._sdm_debit_adjustment()
+        self.write({"state": "validated"})
+        self.env["sdm.rebate.accrual"]._sdm_reverse_open(self.agreement_id, self.partner_id)
+        for settlement in self:
+            settlement.message_post(
+                body=self.env._(
+                    "Validated: %s.", formatLang(self.env, settlement.amount, currency_obj=settlement.currency_id)
+                )
+            )
+        self.env["sdm.rebate.progress"]._sdm_refresh(self.agreement_id)
+        return True
+
+    def _sdm_product(self):
+        product = self.company_id.sdm_rebate_product_id or self.env.ref("sdm_finance.product_sdm_rebate")
+        return product
+
+    def _sdm_label(self):
+        return self.env._(
+            "Rebate %(agreement)s, %(start)s – %(end)s",
+            agreement=self.agreement_id.name,
+            start=format_date(self.env, self.period_start),
+            end=format_date(self.env, self.date),
+        )
+
+    def _sdm_credit_note(self, move_type="out_refund", amount=None):
+        move = (
+            self.env["account.move"]
+            .with_company(self.company_id)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": self.partner_id.id,
+                    "invoice_date": fields.Date.context_today(self),
+                    "invoice_origin": self.name,
+                    "ref": self._sdm_label(),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self._sdm_product().id,
+                                "name": self._sdm_label(),
+                                "quantity": 1,
+                                "price_unit": amount if amount is not None else self.amount,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        move.action_post()
+        self.move_id = move
+        return move
+
+    def _sdm_debit_adjustment(self):
+        """A negative settlement (credit notes after a paid period) is taken back: from the rebate balance when
+        the agreement pays by balance, else by a customer invoice."""
+        if self.agreement_id.settlement_mode == "balance":
+            self._sdm_credit_balance()
+        else:
+            self._sdm_credit_note(move_type="out_invoice", amount=-self.amount)
+
+    def _sdm_credit_balance(self):
+        self.balance_id = self.env["sdm.customer.balance"].create(
+            {
+                "kind": "rebate",
+                "partner_id": self.partner_id.id,
+                "company_id": self.company_id.id,
+                "amount": self.amount,
+                "rebate_settlement_id": self.id,
+                "name": self._sdm_label(),
+            }
+        )
+
+    def action_cancel(self):
+        """Cancel; a validated settlement is reversed (credit note reversed, balance taken back — refused when
+        orders already used it)."""
+        Balance = self.env["sdm.customer.balance"]
+        for settlement in self:
+            if settlement.state == "cancel":
+                continue
+            if settlement.state == "validated":
+                if settlement.balance_id and settlement.balance_id.amount > 0:
+                    available = Balance._sdm_balance_of(settlement.partner_id, settlement.company_id, "rebate")
+                    if settlement.currency_id.compare_amounts(available, settlement.balance_id.amount) < 0:
+                        raise UserError(
+                            self.env._(
+                                "%(settlement)s cannot be cancelled: it credited %(credited)s, but %(customer)s has "
+                                "only %(available)s of rebate balance left.",
+                                settlement=settlement.name,
+                                credited=formatLang(
+                                    self.env, settlement.balance_id.amount, currency_obj=settlement.currency_id
+                                ),
+                                customer=settlement.partner_id.display_name,
+                                available=formatLang(self.env, available, currency_obj=settlement.currency_id),
+                            )
+                        )
+                if settlement.balance_id:
+                    Balance.create(
+                        {
+                            "kind": "rebate",
+                            "partner_id": settlement.partner_id.id,
+                            "company_id": settlement.company_id.id,
+                            "amount": -settlement.balance_id.amount,
+                            "rebate_settlement_id": settlement.id,
+                            "name": self.env._("Cancellation of %s", settlement.name),
+                        }
+                    )
+                if settlement.move_id.state == "posted":
+                    reversal = settlement.move_id._reverse_moves(
+                        [
+                            {
+                                "ref": self.env._("Cancellation of %s", settlement.name),
+                                "reversed_entry_id": settlement.move_id.id,
+                            }
+                        ],
+                        cancel=True,
+                    )
+                    settlement.reversal_move_id = reversal
+            settlement.state = "cancel"
+        self.env["sdm.rebate.progress"]._sdm_refresh(self.agreement_id)
+        return True
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_validated(self):
+        if any(s.state == "validated" for s in self):
+            raise UserError(self.env._("Validated settlements are cancelled, never deleted."))

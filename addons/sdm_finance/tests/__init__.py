@@ -1,0 +1,3 @@
+from . import test_rebates
+from . import test_rebate_concurrency
+from . import test_rebate_demo

@@ -1,0 +1,2 @@
+from . import sdm_rebate_settle_wizard
+from . import sdm_rebate_statement

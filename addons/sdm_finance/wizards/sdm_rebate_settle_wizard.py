@@ -1,0 +1,30 @@
+from odoo import fields, models
+
+
+class SdmRebateSettleWizard(models.TransientModel):
+    """Settle rebates as of a date: final settlements of the periods ended by then, or partial settlements
+    of the periods running; for the chosen agreements or every active one."""
+
+    _name = "sdm.rebate.settle.wizard"
+    _description = "Settle Rebates"
+
+    agreement_ids = fields.Many2many("sdm.rebate.agreement", string="Agreements", help="Empty: all active agreements.")
+    date = fields.Date(string="As of", required=True, default=fields.Date.context_today)
+    kind = fields.Selection(
+        [("final", "Final: periods ended by that date"), ("partial", "Partial: the running period to date")],
+        default="final",
+        required=True,
+    )
+    validate = fields.Boolean(string="Validate at Once", help="Otherwise the settlements stay drafts to review.")
+
+    def action_settle(self):
+        self.ensure_one()
+        agreements = self.agreement_ids or self.env["sdm.rebate.agreement"].search(
+            [("state", "=", "active"), ("company_id", "in", self.env.companies.ids)]
+        )
+        settlements = self.env["sdm.rebate.settlement"]._sdm_prepare(agreements, self.date, self.kind)
+        if self.validate and settlements:
+            settlements.action_validate()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sdm_finance.action_sdm_rebate_settlement")
+        action["domain"] = [("id", "in", settlements.ids)]
+        return action
