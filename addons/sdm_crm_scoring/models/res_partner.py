@@ -28,7 +28,9 @@ class ResPartner(models.Model):
         string="Decision Maker",
         help="A contact who decides purchases at the customer: contacts with them count for the defense review.",
     )
-    sdm_defense_review_ids = fields.One2many("sdm.defense.review", "partner_id", string="Defense Reviews")
+    sdm_defense_review_ids = fields.One2many(
+        "sdm.defense.review", "partner_id", string="Defense Reviews", groups="sdm_sales.group_sdm_user"
+    )
     sdm_defense_score = fields.Float(
         string="Defense Score",
         compute="_compute_sdm_defense_score",

@@ -4,7 +4,9 @@ from odoo import api, fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    sdm_rebate_progress_ids = fields.One2many("sdm.rebate.progress", "partner_id", string="Rebate Progress")
+    sdm_rebate_progress_ids = fields.One2many(
+        "sdm.rebate.progress", "partner_id", string="Rebate Progress", groups="sdm_sales.group_sdm_user"
+    )
     sdm_rebate_balance = fields.Monetary(
         string="Rebate Balance",
         compute="_compute_sdm_rebate_balance",

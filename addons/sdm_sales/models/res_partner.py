@@ -588,7 +588,9 @@ class ResPartner(models.Model):
         help="Price adjustment compensation not used yet; the next orders consume it as a discount line.",
     )
     sdm_company_currency_id = fields.Many2one("res.currency", compute="_compute_sdm_compensation_balance")
-    sdm_balance_ids = fields.One2many("sdm.customer.balance", "partner_id", string="Balance Movements")
+    sdm_balance_ids = fields.One2many(
+        "sdm.customer.balance", "partner_id", string="Balance Movements", groups="sdm_sales.group_sdm_user"
+    )
 
     @api.depends_context("company")
     @api.depends("commercial_partner_id.sdm_balance_ids.amount")

@@ -19,7 +19,9 @@ class SaleOrder(models.Model):
     )
     company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     sdm_credit_approval_ids = fields.One2many("sdm.credit.approval", "order_id", string="Credit Approvals")
-    sdm_balance_ids = fields.One2many("sdm.customer.balance", "sale_order_id", string="Balances Used")
+    sdm_balance_ids = fields.One2many(
+        "sdm.customer.balance", "sale_order_id", string="Balances Used", groups="sdm_sales.group_sdm_user"
+    )
     sdm_credit_approval_state = fields.Selection(
         [("none", "None"), ("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
         string="Credit Approval",
