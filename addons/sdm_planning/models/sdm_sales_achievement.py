@@ -1,0 +1,258 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+MEASURES = ("amount", "quantity", "margin", "collections")
+
+
+class SdmSalesAchievement(models.Model):
+    """Target against actual per plan node and month (达成), written by SQL so pivots and graphs read a plain
+    table. Actuals: posted customer invoices net of credit notes (or confirmed orders — company setting),
+    gross profit from the invoice lines' cost (the order line's cost from sale_margin, else the product's cost),
+    collections from customer payments."""
+
+    _name = "sdm.sales.achievement"
+    _description = "Sales Plan Achievement"
+    _order = "plan_id, node_id, month"
+
+    plan_id = fields.Many2one("sdm.sales.plan", required=True, index=True, ondelete="cascade")
+    node_id = fields.Many2one("sdm.sales.plan.node", required=True, index=True, ondelete="cascade")
+    kind = fields.Selection(related="node_id.kind", store=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", index=True)
+    team_id = fields.Many2one("crm.team", string="Branch", index=True)
+    region_id = fields.Many2one("sdm.region", index=True)
+    manager_id = fields.Many2one("res.users", index=True)
+    company_id = fields.Many2one("res.company", index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    month = fields.Date(index=True)
+    target_amount = fields.Monetary(string="Sales Target")
+    actual_amount = fields.Monetary(string="Sales")
+    gap = fields.Monetary(help="Target minus actual.")
+    achievement = fields.Float(
+        string="Achievement (%)", aggregator="avg", help="Actual / target; totals divide the sums."
+    )
+    target_quantity = fields.Float(digits="Product Unit of Measure")
+    actual_quantity = fields.Float(digits="Product Unit of Measure")
+    target_margin = fields.Monetary(string="Gross Profit Target")
+    actual_margin = fields.Monetary(string="Gross Profit")
+    target_collections = fields.Monetary(string="Collection Target")
+    actual_collections = fields.Monetary(string="Collections")
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """A group's achievement divides its sums (Σ actual / Σ target), never averages percentages."""
+        wants = any(spec.split(":")[0] == "achievement" for spec in fields)
+        if wants:
+            fields = [*fields, "sdm_actual:sum(actual_amount)", "sdm_target:sum(target_amount)"]
+        groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
+        if wants:
+            for group in groups:
+                actual, target = group.pop("sdm_actual", 0) or 0.0, group.pop("sdm_target", 0) or 0.0
+                group["achievement"] = round(100.0 * actual / target, 2) if target else False
+        return groups
+
+    # ------------------------------------------------------------------ actuals (SQL)
+
+    @api.model
+    def _sdm_base_sql(self, company, date_from, date_to):
+        """Actual figures per (salesperson, branch, region, month) of a company between two dates."""
+        params = {"company": company.id, "date_from": date_from, "date_to": date_to, "company_key": str(company.id)}
+        if company.sdm_plan_actual_basis == "ordered":
+            sales = SQL(
+                """
+                SELECT so.user_id, so.team_id, so.sdm_region_id AS region_id,
+                       date_trunc('month', so.date_order)::date AS month,
+                       SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS amount,
+                       SUM(sol.product_uom_qty) AS quantity,
+                       SUM(COALESCE(sol.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS margin,
+                       0 AS collections
+                  FROM sale_order so
+                  JOIN sale_order_line sol ON sol.order_id = so.id AND sol.display_type IS NULL
+                 WHERE so.company_id = %(company)s AND so.state = 'sale'
+                   AND so.date_order >= %(date_from)s AND so.date_order < %(date_to)s::date + 1
+                 GROUP BY 1, 2, 3, 4
+                """,
+                **params,
+            )
+        else:
+            sales = SQL(
+                """
+                SELECT am.invoice_user_id AS user_id, am.team_id, am.sdm_region_id AS region_id,
+                       date_trunc('month', am.invoice_date)::date AS month,
+                       SUM(-aml.balance) AS amount,
+                       SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END * aml.quantity) AS quantity,
+                       SUM(-aml.balance - CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END * aml.quantity
+                           * COALESCE(cost.purchase_price, (pp.standard_price ->> %(company_key)s)::numeric, 0))
+                           AS margin,
+                       0 AS collections
+                  FROM account_move am
+                  JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
+                  LEFT JOIN product_product pp ON pp.id = aml.product_id
+                  LEFT JOIN LATERAL (
+                      SELECT sol.purchase_price FROM sale_order_line_invoice_rel rel
+                        JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                       WHERE rel.invoice_line_id = aml.id LIMIT 1) cost ON true
+                 WHERE am.company_id = %(company)s AND am.state = 'posted'
+                   AND am.move_type IN ('out_invoice', 'out_refund')
+                   AND am.invoice_date BETWEEN %(date_from)s AND %(date_to)s
+                 GROUP BY 1, 2, 3, 4
+                """,
+                **params,
+            )
+        collections = SQL(
+            """
+            SELECT cp.user_id, cp.sdm_branch_id AS team_id, cp.sdm_region_id AS region_id,
+                   date_trunc('month', pay.date)::date AS month,
+                   0 AS amount, 0 AS quantity, 0 AS margin, SUM(pay.amount_company_currency_signed) AS collections
+              FROM account_payment pay
+              JOIN res_partner p ON p.id = pay.partner_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+             WHERE pay.company_id = %(company)s AND pay.partner_type = 'customer'
+               AND pay.state IN ('in_process', 'paid')
+               AND pay.date BETWEEN %(date_from)s AND %(date_to)s
+             GROUP BY 1, 2, 3, 4
+            """,
+            **params,
+        )
+        return SQL("%s UNION ALL %s", sales, collections)
+
+    @api.model
+    def _sdm_actuals(self, plan, nodes, date_from, date_to):
+        """{node_id: {month: {measure: value}}} for the nodes, in one query: a node counts what its salesperson,
+        branch, region (with sub-regions) or company sold."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH base AS (%(base)s),
+                nodes AS (
+                    SELECT n.id, n.kind, n.user_id, n.team_id, r.parent_path AS region_path
+                      FROM sdm_sales_plan_node n LEFT JOIN sdm_region r ON r.id = n.region_id
+                     WHERE n.id = ANY(%(nodes)s)
+                )
+                SELECT n.id, b.month, SUM(b.amount), SUM(b.quantity), SUM(b.margin), SUM(b.collections)
+                  FROM nodes n
+                  JOIN base b ON n.kind = 'company'
+                              OR (n.kind = 'salesperson' AND b.user_id = n.user_id)
+                              OR (n.kind = 'branch' AND b.team_id = n.team_id)
+                 GROUP BY n.id, b.month
+                UNION ALL
+                SELECT n.id, b.month, SUM(b.amount), SUM(b.quantity), SUM(b.margin), SUM(b.collections)
+                  FROM nodes n
+                  JOIN sdm_region br ON starts_with(br.parent_path, n.region_path)
+                  JOIN base b ON b.region_id = br.id
+                 WHERE n.kind = 'region'
+                 GROUP BY n.id, b.month
+                """,
+                base=self._sdm_base_sql(plan.company_id, date_from, date_to),
+                nodes=nodes.ids,
+            )
+        )
+        result = defaultdict(dict)
+        for node_id, month, amount, quantity, margin, collections in self.env.cr.fetchall():
+            values = {
+                "amount": float(amount or 0),
+                "quantity": float(quantity or 0),
+                "margin": float(margin or 0),
+                "collections": float(collections or 0),
+            }
+            result[node_id][month] = values
+        return result
+
+    @api.model
+    def _sdm_refresh(self, plans, as_of=None):
+        """Rewrite the achievement rows of the plans (targets and actuals per node and month), then each
+        node's year-to-date figures and forecasts."""
+        for plan in plans:
+            as_of = as_of or fields.Date.context_today(self)
+            nodes = plan.node_ids
+            actuals = self._sdm_actuals(plan, nodes, plan.date_from, plan.date_to)
+            self.env.cr.execute(SQL("DELETE FROM sdm_sales_achievement WHERE plan_id = %s", plan.id))
+            vals_list = []
+            for node in nodes:
+                region = node.region_id or node.team_id.sdm_region_id or node.parent_id.region_id
+                for line in node.line_ids:
+                    actual = actuals.get(node.id, {}).get(line.month, dict.fromkeys(MEASURES, 0.0))
+                    vals_list.append(
+                        {
+                            "plan_id": plan.id,
+                            "node_id": node.id,
+                            "user_id": node.user_id.id,
+                            "team_id": node.team_id.id or node.parent_id.team_id.id,
+                            "region_id": region.id,
+                            "manager_id": node.manager_id.id,
+                            "company_id": plan.company_id.id,
+                            "month": line.month,
+                            "target_amount": line.amount,
+                            "actual_amount": actual["amount"],
+                            "gap": line.amount - actual["amount"],
+                            "achievement": round(100.0 * actual["amount"] / line.amount, 2) if line.amount else 0.0,
+                            "target_quantity": line.quantity,
+                            "actual_quantity": actual["quantity"],
+                            "target_margin": line.margin,
+                            "actual_margin": actual["margin"],
+                            "target_collections": line.collections,
+                            "actual_collections": actual["collections"],
+                        }
+                    )
+            self.create(vals_list)
+            self._sdm_update_nodes(plan, actuals, as_of)
+        return True
+
+    @api.model
+    def _sdm_update_nodes(self, plan, actuals, as_of):
+        """YTD target and actual, achievement, and the two year forecasts of each node."""
+        elapsed = [m for m in plan._sdm_months() if m <= as_of]
+        months_done = len(elapsed)
+        pipeline = self._sdm_pipeline(plan, as_of)
+        for node in plan.node_ids:
+            ytd_target = sum(line.amount for line in node.line_ids if line.month in elapsed)
+            ytd_actual = sum(v["amount"] for m, v in actuals.get(node.id, {}).items() if m in elapsed)
+            node.write(
+                {
+                    "ytd_target": ytd_target,
+                    "ytd_actual": ytd_actual,
+                    "ytd_achievement": round(100.0 * ytd_actual / ytd_target, 2) if ytd_target else 0.0,
+                    "forecast_runrate": ytd_actual * 12.0 / months_done if months_done else 0.0,
+                    "forecast_pipeline": ytd_actual + pipeline(node),
+                }
+            )
+
+    @api.model
+    def _sdm_pipeline(self, plan, as_of):
+        """Open opportunities × probability expected by the end of the year, per node scope."""
+        Lead = self.env["crm.lead"].with_context(active_test=True)
+        domain = [
+            ("type", "=", "opportunity"),
+            ("company_id", "in", [False, plan.company_id.id]),
+            ("probability", "<", 100),
+            "|",
+            ("date_deadline", "=", False),
+            "&",
+            ("date_deadline", ">=", as_of),
+            ("date_deadline", "<=", plan.date_to),
+        ]
+        rows = Lead._read_group(domain, ["user_id", "team_id"], ["prorated_revenue:sum"])
+        by_user, by_team, total = defaultdict(float), defaultdict(float), 0.0
+        for user, team, revenue in rows:
+            by_user[user.id] += revenue
+            by_team[team.id] += revenue
+            total += revenue
+
+        def scope(node):
+            if node.kind == "salesperson":
+                return by_user[node.user_id.id]
+            if node.kind == "branch":
+                return by_team[node.team_id.id]
+            if node.kind == "region":
+                teams = self.env["crm.team"].search([("sdm_region_id", "child_of", node.region_id.id)])
+                return sum(by_team[team.id] for team in teams)
+            return total
+
+        return scope
+
+    @api.model
+    def _cron_refresh(self):
+        plans = self.env["sdm.sales.plan"].search([("state", "in", ("approved", "locked"))])
+        return self._sdm_refresh(plans)

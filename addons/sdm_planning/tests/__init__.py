@@ -1,0 +1,3 @@
+from . import test_sales_plan
+from . import test_allocation_concurrency
+from . import test_plan_demo

@@ -1,0 +1,3 @@
+from . import sdm_sales_plan_revise
+from . import sdm_sales_plan_xlsx
+from . import sdm_sales_plan_actual_export
