@@ -61,13 +61,6 @@ class SdmRebateSettlement(models.Model):
             """
         )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("sdm.rebate.settlement") or "/"
-        return super().create(vals_list)
-
     # ------------------------------------------------------------------ computation
 
     @api.model
@@ -88,13 +81,21 @@ class SdmRebateSettlement(models.Model):
             )
         )
         self.invalidate_model()
+        settled_periods = {
+            (agreement.id, start)
+            for agreement, start in self._read_group(
+                [("agreement_id", "in", agreements.ids), ("kind", "=", "final"), ("state", "!=", "cancel")],
+                ["agreement_id", "period_start:day"],
+            )
+        }
         specs, periods = [], []
         for agreement in agreements:
             if as_of < agreement.date_start:
                 continue
             if kind == "final":
                 for start, end in agreement._sdm_periods():
-                    if end <= as_of:
+                    # A period is settled once, for all its customers; what comes in later is a late adjustment.
+                    if end <= as_of and (agreement.id, start) not in settled_periods:
                         specs.append((agreement, start, end))
                         periods.append((start, end))
             else:
@@ -109,14 +110,23 @@ class SdmRebateSettlement(models.Model):
         last_year = Agreement._sdm_basis(growth_specs) if any(a.growth != "none" for a, _f, _t in specs) else {}
         adjustments = self._sdm_late_adjustments(specs)
         existing = defaultdict(lambda: self.browse())
-        for settlement in self.search([("agreement_id", "in", agreements.ids), ("state", "!=", "cancel")]):
+        for settlement in self.search(
+            [
+                ("agreement_id", "in", agreements.ids),
+                ("state", "!=", "cancel"),
+                ("period_start", "in", list({start for start, _end in periods})),
+            ]
+        ):
             existing[(settlement.agreement_id.id, settlement.partner_id.id, settlement.period_start)] |= settlement
-        vals_list, keys = [], []
-        partners = self.env["res.partner"].browse({partner for _idx, partner in basis} | {p for _i, p in adjustments})
+        partners_by_idx = defaultdict(set)
+        for idx, partner_id in list(basis) + list(adjustments):
+            partners_by_idx[idx].add(partner_id)
+        partners = self.env["res.partner"].browse({p for ids in partners_by_idx.values() for p in ids})
         partner_info = {p.id: (p.sdm_region_id.id, p.user_id.id) for p in partners}
+        vals_list, keys = [], []
         for idx, (agreement, _date_from, date_to) in enumerate(specs):
             period_start, period_end = periods[idx]
-            for partner_id in {p for i, p in basis if i == idx} | {p for i, p in adjustments if i == idx}:
+            for partner_id in sorted(partners_by_idx[idx]):
                 before = existing[(agreement.id, partner_id, period_start)]
                 if before.filtered(lambda s: s.kind == "final"):
                     continue
@@ -129,6 +139,7 @@ class SdmRebateSettlement(models.Model):
                     continue
                 vals_list.append(
                     {
+                        "name": "/",
                         "agreement_id": agreement.id,
                         "partner_id": partner_id,
                         "sdm_region_id": partner_info[partner_id][0],
@@ -160,93 +171,88 @@ class SdmRebateSettlement(models.Model):
     def _sdm_late_adjustments(self, specs):
         """{(spec index, partner): rebate} for documents dated in finally settled periods that those settlements
         did not count (a credit note issued after the settlement, an invoice posted late), each at the effective
-        rate its period was settled at. Their lines join the new settlement as adjustment lines."""
+        rate its period was settled at. Their rows join the new settlement as adjustment lines."""
+        cr = self.env.cr
+        cr.execute("DROP TABLE IF EXISTS sdm_rb_late, sdm_rb_late_keep")
+        cr.execute(
+            "CREATE TEMP TABLE sdm_rb_late_keep (idx int, partner_id int, move_id int, partial_id int) ON COMMIT DROP"
+        )
         Agreement = self.env["sdm.rebate.agreement"]
-        late_specs = [(a, a.date_start, date_from - timedelta(days=1)) for a, date_from, _t in specs]
-        late_specs = [(a, f, t) for a, f, t in late_specs if f <= t]
+        late_specs, index_map = [], {}
+        for idx, (agreement, date_from, _date_to) in enumerate(specs):
+            late_to = date_from - timedelta(days=1)
+            if agreement.date_start <= late_to:
+                index_map[len(late_specs)] = idx
+                late_specs.append((agreement, agreement.date_start, late_to))
         if not late_specs:
-            self.env.cr.execute("DROP TABLE IF EXISTS sdm_rb_late")
             return {}
+        # Keep the main specs' tables: the late run reuses the temporary spec tables.
+        cr.execute("ALTER TABLE sdm_rb_spec RENAME TO sdm_rb_spec_main")
         Agreement._sdm_basis(late_specs, lines_table="sdm_rb_late", uncounted_before=True)
-        index_map = {}
-        for idx, (agreement, date_from, _t) in enumerate(specs):
-            for late_idx, (late_agreement, _f, late_to) in enumerate(late_specs):
-                if late_agreement == agreement and late_to == date_from - timedelta(days=1):
-                    index_map[late_idx] = idx
-        # The settled period of each late line, and that period's effective rate (rebate per unit of value).
-        self.env.cr.execute(
+        cr.execute(
             """
-            SELECT l.idx, l.partner_id, l.aml_id, l.partial_id, l.amount, l.qty, st.rebate_total, st.basis_value,
-                   a.basis
+            SELECT l.idx, l.partner_id, l.move_id, l.partial_id, l.amount, l.qty, st.rebate_total, st.basis_value,
+                   s.basis
               FROM sdm_rb_late l
               JOIN sdm_rb_spec s ON s.idx = l.idx
-              JOIN sdm_rebate_agreement a ON a.id = s.agreement_id
               JOIN sdm_rebate_settlement st
                 ON st.agreement_id = s.agreement_id AND st.partner_id = l.partner_id AND st.kind = 'final'
                AND st.state = 'validated' AND l.date BETWEEN st.period_start AND st.period_end
             """
         )
         result = defaultdict(float)
-        keep = []
-        for (
-            late_idx,
-            partner_id,
-            aml_id,
-            partial_id,
-            amount,
-            qty,
-            rebate_total,
-            basis_value,
-            basis,
-        ) in self.env.cr.fetchall():
+        keep = ([], [], [], [])
+        for late_idx, partner_id, move_id, partial_id, amount, qty, rebate_total, basis_value, basis in cr.fetchall():
             value = float(qty or 0.0) if basis == "quantity" else float(amount or 0.0)
             rate = float(rebate_total) / float(basis_value) if basis_value else 0.0
             idx = index_map[late_idx]
             result[(idx, partner_id)] += value * rate
-            keep.append((idx, partner_id, aml_id, partial_id))
-        self.env.cr.execute("DROP TABLE IF EXISTS sdm_rb_late_keep")
-        self.env.cr.execute(
-            "CREATE TEMP TABLE sdm_rb_late_keep (idx int, partner_id int, aml_id int, partial_id int) ON COMMIT DROP"
+            for column, item in zip(keep, (idx, partner_id, move_id, partial_id), strict=True):
+                column.append(item)
+        cr.execute(
+            "INSERT INTO sdm_rb_late_keep SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[])",
+            list(keep),
         )
-        if keep:
-            self.env.cr.executemany("INSERT INTO sdm_rb_late_keep VALUES (%s, %s, %s, %s)", keep)
+        cr.execute("DROP TABLE sdm_rb_spec; ALTER TABLE sdm_rb_spec_main RENAME TO sdm_rb_spec")
         return dict(result)
 
     @api.model
     def _sdm_store_lines(self, settlements, keys):
-        """The counted lines of each new settlement (and its late adjustment lines), in two INSERTs."""
+        """The documents each new settlement counted (and its late adjustment documents), in two INSERTs."""
         cr = self.env.cr
-        cr.execute("DROP TABLE IF EXISTS sdm_rb_map")
-        cr.execute("CREATE TEMP TABLE sdm_rb_map (idx int, partner_id int, settlement_id int) ON COMMIT DROP")
-        cr.executemany(
-            "INSERT INTO sdm_rb_map VALUES (%s, %s, %s)",
-            [(idx, partner, settlement.id) for (idx, partner), settlement in zip(keys, settlements, strict=True)],
+        cr.execute(
+            """
+            DROP TABLE IF EXISTS sdm_rb_map;
+            CREATE TEMP TABLE sdm_rb_map ON COMMIT DROP AS
+            SELECT * FROM unnest(%s::int[], %s::int[], %s::int[]) AS m(idx, partner_id, settlement_id)
+            """,
+            [[idx for idx, _p in keys], [partner for _i, partner in keys], settlements.ids],
         )
         cr.execute(
             SQL(
                 """
-                INSERT INTO sdm_rebate_settlement_line (settlement_id, move_line_id, partial_id, date, amount, qty,
+                INSERT INTO sdm_rebate_settlement_line (settlement_id, move_id, partial_id, date, amount, qty,
                                                         adjustment, create_uid, create_date, write_uid, write_date)
-                SELECT m.settlement_id, l.aml_id, l.partial_id, l.date, l.amount, l.qty, false,
+                SELECT m.settlement_id, l.move_id, l.partial_id, l.date, l.amount, l.qty, false,
                        %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
                   FROM sdm_rb_lines l JOIN sdm_rb_map m ON m.idx = l.idx AND m.partner_id = l.partner_id
                 """,
                 uid=self.env.uid,
             )
         )
-        cr.execute("SELECT to_regclass('pg_temp.sdm_rb_late_keep') IS NOT NULL")
+        cr.execute("SELECT to_regclass('pg_temp.sdm_rb_late') IS NOT NULL")
         if cr.fetchone()[0]:
             cr.execute(
                 SQL(
                     """
-                    INSERT INTO sdm_rebate_settlement_line (settlement_id, move_line_id, partial_id, date, amount,
+                    INSERT INTO sdm_rebate_settlement_line (settlement_id, move_id, partial_id, date, amount,
                                                             qty, adjustment, create_uid, create_date, write_uid,
                                                             write_date)
-                    SELECT m.settlement_id, l.aml_id, l.partial_id, l.date, l.amount, l.qty, true,
+                    SELECT m.settlement_id, l.move_id, l.partial_id, l.date, l.amount, l.qty, true,
                            %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
                       FROM sdm_rb_late l
                       JOIN sdm_rb_late_keep k
-                        ON k.partner_id = l.partner_id AND k.aml_id = l.aml_id
+                        ON k.partner_id = l.partner_id AND k.move_id = l.move_id
                        AND COALESCE(k.partial_id, 0) = COALESCE(l.partial_id, 0)
                       JOIN sdm_rb_map m ON m.idx = k.idx AND m.partner_id = k.partner_id
                     """,
@@ -275,6 +281,9 @@ class SdmRebateSettlement(models.Model):
                     settlement._sdm_credit_note()
             elif currency.compare_amounts(settlement.amount, 0.0) < 0:
                 settlement._sdm_debit_adjustment()
+        for settlement in self:
+            if settlement.name == "/":
+                settlement.name = self.env["ir.sequence"].next_by_code("sdm.rebate.settlement") or "/"
         self.write({"state": "validated"})
         self.env["sdm.rebate.accrual"]._sdm_reverse_open(self.agreement_id, self.partner_id)
         for settlement in self:

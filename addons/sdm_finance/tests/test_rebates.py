@@ -231,3 +231,11 @@ class TestRebates(RebateCommon):
         Settlement = self.env["sdm.rebate.settlement"]
         self.assertEqual(Settlement.with_user(self.user_sales_a).search([]).partner_id, self.customer_a)
         self.assertEqual(Settlement.with_user(self.user_finance).search([("id", "in", settlements.ids)]), settlements)
+
+    def test_two_runs_in_one_transaction(self):
+        """A second settlement run in the same transaction starts from clean working tables."""
+        self._q1()
+        first = self._agreement()
+        second = self._agreement()
+        self.assertEqual(len(self._settle(first, date(2026, 6, 30), validate=False)), 1, "Q1; Q2 had no sales")
+        self.assertEqual(self._settle(second, date(2026, 3, 31), validate=False).amount, 165)
