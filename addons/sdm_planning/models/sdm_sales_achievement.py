@@ -61,7 +61,7 @@ class SdmSalesAchievement(models.Model):
         if company.sdm_plan_actual_basis == "ordered":
             sales = SQL(
                 """
-                SELECT so.user_id, so.team_id, so.sdm_region_id AS region_id,
+                SELECT so.user_id, so.team_id, so.sdm_region_id AS region_id, pc.parent_path AS categ_path,
                        date_trunc('month', so.date_order)::date AS month,
                        SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS amount,
                        SUM(sol.product_uom_qty) AS quantity,
@@ -69,9 +69,12 @@ class SdmSalesAchievement(models.Model):
                        0 AS collections
                   FROM sale_order so
                   JOIN sale_order_line sol ON sol.order_id = so.id AND sol.display_type IS NULL
+                  LEFT JOIN product_product pp ON pp.id = sol.product_id
+                  LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  LEFT JOIN product_category pc ON pc.id = pt.categ_id
                  WHERE so.company_id = %(company)s AND so.state = 'sale'
                    AND so.date_order >= %(date_from)s AND so.date_order < %(date_to)s::date + 1
-                 GROUP BY 1, 2, 3, 4
+                 GROUP BY 1, 2, 3, 4, 5
                 """,
                 **params,
             )
@@ -79,7 +82,7 @@ class SdmSalesAchievement(models.Model):
             sales = SQL(
                 """
                 SELECT am.invoice_user_id AS user_id, am.team_id, am.sdm_region_id AS region_id,
-                       date_trunc('month', am.invoice_date)::date AS month,
+                       pc.parent_path AS categ_path, date_trunc('month', am.invoice_date)::date AS month,
                        SUM(-aml.balance) AS amount,
                        SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END * aml.quantity) AS quantity,
                        SUM(-aml.balance - CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END * aml.quantity
@@ -89,6 +92,8 @@ class SdmSalesAchievement(models.Model):
                   FROM account_move am
                   JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
                   LEFT JOIN product_product pp ON pp.id = aml.product_id
+                  LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  LEFT JOIN product_category pc ON pc.id = pt.categ_id
                   LEFT JOIN LATERAL (
                       SELECT sol.purchase_price FROM sale_order_line_invoice_rel rel
                         JOIN sale_order_line sol ON sol.id = rel.order_line_id
@@ -96,13 +101,13 @@ class SdmSalesAchievement(models.Model):
                  WHERE am.company_id = %(company)s AND am.state = 'posted'
                    AND am.move_type IN ('out_invoice', 'out_refund')
                    AND am.invoice_date BETWEEN %(date_from)s AND %(date_to)s
-                 GROUP BY 1, 2, 3, 4
+                 GROUP BY 1, 2, 3, 4, 5
                 """,
                 **params,
             )
         collections = SQL(
             """
-            SELECT cp.user_id, cp.sdm_branch_id AS team_id, cp.sdm_region_id AS region_id,
+            SELECT cp.user_id, cp.sdm_branch_id AS team_id, cp.sdm_region_id AS region_id, NULL AS categ_path,
                    date_trunc('month', pay.date)::date AS month,
                    0 AS amount, 0 AS quantity, 0 AS margin, SUM(pay.amount_company_currency_signed) AS collections
               FROM account_payment pay
@@ -111,7 +116,7 @@ class SdmSalesAchievement(models.Model):
              WHERE pay.company_id = %(company)s AND pay.partner_type = 'customer'
                AND pay.state IN ('in_process', 'paid')
                AND pay.date BETWEEN %(date_from)s AND %(date_to)s
-             GROUP BY 1, 2, 3, 4
+             GROUP BY 1, 2, 3, 4, 5
             """,
             **params,
         )
@@ -127,21 +132,30 @@ class SdmSalesAchievement(models.Model):
                 """
                 WITH base AS (%(base)s),
                 nodes AS (
-                    SELECT n.id, n.kind, n.user_id, n.team_id, r.parent_path AS region_path
-                      FROM sdm_sales_plan_node n LEFT JOIN sdm_region r ON r.id = n.region_id
+                    -- A category node plans its parent's scope, restricted to the category and below.
+                    SELECT n.id, COALESCE(p.kind, n.kind) AS kind, COALESCE(p.user_id, n.user_id) AS user_id,
+                           COALESCE(p.team_id, n.team_id) AS team_id, COALESCE(pr.parent_path, r.parent_path)
+                           AS region_path, c.parent_path AS categ_path
+                      FROM sdm_sales_plan_node n
+                      LEFT JOIN sdm_sales_plan_node p ON p.id = n.parent_id AND n.kind = 'category'
+                      LEFT JOIN sdm_region r ON r.id = n.region_id
+                      LEFT JOIN sdm_region pr ON pr.id = p.region_id
+                      LEFT JOIN product_category c ON c.id = n.categ_id
                      WHERE n.id = ANY(%(nodes)s)
                 )
                 SELECT n.id, b.month, SUM(b.amount), SUM(b.quantity), SUM(b.margin), SUM(b.collections)
                   FROM nodes n
-                  JOIN base b ON n.kind = 'company'
-                              OR (n.kind = 'salesperson' AND b.user_id = n.user_id)
-                              OR (n.kind = 'branch' AND b.team_id = n.team_id)
+                  JOIN base b ON (n.kind = 'company'
+                                  OR (n.kind = 'salesperson' AND b.user_id = n.user_id)
+                                  OR (n.kind = 'branch' AND b.team_id = n.team_id))
+                             AND (n.categ_path IS NULL OR starts_with(b.categ_path, n.categ_path))
                  GROUP BY n.id, b.month
                 UNION ALL
                 SELECT n.id, b.month, SUM(b.amount), SUM(b.quantity), SUM(b.margin), SUM(b.collections)
                   FROM nodes n
                   JOIN sdm_region br ON starts_with(br.parent_path, n.region_path)
                   JOIN base b ON b.region_id = br.id
+                             AND (n.categ_path IS NULL OR starts_with(b.categ_path, n.categ_path))
                  WHERE n.kind = 'region'
                  GROUP BY n.id, b.month
                 """,

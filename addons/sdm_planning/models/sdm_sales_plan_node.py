@@ -17,13 +17,22 @@ class SdmSalesPlanNode(models.Model):
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("sdm.sales.plan.node", "parent_id", string="Children")
     kind = fields.Selection(
-        [("company", "Company"), ("region", "Region"), ("branch", "Branch"), ("salesperson", "Salesperson")],
+        [
+            ("company", "Company"),
+            ("region", "Region"),
+            ("branch", "Branch"),
+            ("salesperson", "Salesperson"),
+            ("category", "Product Category"),
+        ],
         required=True,
     )
     name = fields.Char(compute="_compute_name", store=True, readonly=False)
     region_id = fields.Many2one("sdm.region", index=True)
     team_id = fields.Many2one("crm.team", string="Branch", index=True)
     user_id = fields.Many2one("res.users", string="Salesperson", index=True)
+    categ_id = fields.Many2one(
+        "product.category", string="Product Category", help="A category node plans its parent's sales of it."
+    )
     scope_region_id = fields.Many2one(
         "sdm.region",
         string="Within Region",
@@ -34,7 +43,11 @@ class SdmSalesPlanNode(models.Model):
         help="The region the node belongs to (its own, its branch's, or its parent's).",
     )
     manager_id = fields.Many2one(
-        "res.users", compute="_compute_manager_id", store=True, help="Who proposes this node's figures."
+        "res.users",
+        compute="_compute_manager_id",
+        store=True,
+        recursive=True,
+        help="Who proposes this node's figures.",
     )
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
@@ -60,7 +73,12 @@ class SdmSalesPlanNode(models.Model):
     @api.depends("kind", "region_id", "team_id", "user_id")
     def _compute_name(self):
         for node in self:
-            record = {"region": node.region_id, "branch": node.team_id, "salesperson": node.user_id}.get(node.kind)
+            record = {
+                "region": node.region_id,
+                "branch": node.team_id,
+                "salesperson": node.user_id,
+                "category": node.categ_id,
+            }.get(node.kind)
             if record:
                 node.name = record.display_name
             elif not node.name:
@@ -71,13 +89,14 @@ class SdmSalesPlanNode(models.Model):
         for node in self:
             node.scope_region_id = node.region_id or node.team_id.sdm_region_id or node.parent_id.scope_region_id
 
-    @api.depends("kind", "region_id.manager_id", "team_id.user_id", "user_id")
+    @api.depends("kind", "region_id.manager_id", "team_id.user_id", "user_id", "parent_id.manager_id")
     def _compute_manager_id(self):
         for node in self:
             node.manager_id = {
                 "region": node.region_id.manager_id,
                 "branch": node.team_id.user_id,
                 "salesperson": node.user_id,
+                "category": node.parent_id.manager_id,
             }.get(node.kind, self.env["res.users"])
 
     @api.depends("line_ids.amount", "line_ids.quantity", "line_ids.margin", "line_ids.collections")
@@ -128,6 +147,23 @@ class SdmSalesPlanNode(models.Model):
         return super().unlink()
 
     # ------------------------------------------------------------------ decomposition
+
+    def action_split_by_category(self):
+        """Plan this node's sales by product category: a child per category of the products sold (or, when
+        nothing was sold yet, per category holding saleable products)."""
+        for node in self:
+            if node.kind == "category" or node.child_ids.filtered(lambda c: c.kind != "category"):
+                raise UserError(self.env._("%s is split by its own children already.", node.name))
+            present = node.child_ids.categ_id
+            templates = self.env["product.template"].search([("sale_ok", "=", True)])
+            categories = templates.categ_id - present
+            self.create(
+                [
+                    {"plan_id": node.plan_id.id, "parent_id": node.id, "kind": "category", "categ_id": categ.id}
+                    for categ in categories.sorted("complete_name")
+                ]
+            )
+        return True
 
     def action_distribute_even(self):
         return self._sdm_distribute("even")

@@ -213,6 +213,43 @@ class TestSalesPlan(PlanCommon):
         year = Achievement.read_group([("node_id", "=", node_a.id)], ["achievement"], [])
         self.assertEqual(year[0]["achievement"], round(100 * 800 / 12000, 2), "Σ actual / Σ target")
 
+    def test_split_by_product_category(self):
+        categ_motors = self.env["product.category"].create({"name": "Motors"})
+        categ_spares = self.env["product.category"].create({"name": "Spares"})
+        self.product.categ_id = categ_motors
+        spare = self.env["product.product"].create(
+            {"name": "Spare belt", "type": "consu", "categ_id": categ_spares.id, "taxes_id": []}
+        )
+        plan = self._plan()
+        node_a = self._node(plan, self.user_sales_a)
+        node_a.action_split_by_category()
+        motors = node_a.child_ids.filtered(lambda n: n.categ_id == categ_motors)
+        spares = node_a.child_ids.filtered(lambda n: n.categ_id == categ_spares)
+        self.assertEqual((motors.kind, motors.name, motors.scope_region_id), ("category", "Motors", self.region_sh))
+        self._set_months(node_a, 1000)
+        node_a.action_distribute_even()
+        self.assertEqual(node_a.variance, 0)
+        self._invoice(self.customer_a, self.user_sales_a, self.branch_sh, date(2026, 3, 10), 10)
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer_a.id,
+                "invoice_user_id": self.user_sales_a.id,
+                "team_id": self.branch_sh.id,
+                "invoice_date": date(2026, 3, 12),
+                "invoice_line_ids": [Command.create({"product_id": spare.id, "quantity": 1, "price_unit": 50})],
+            }
+        )
+        move.action_post()
+        Achievement = self.env["sdm.sales.achievement"]
+        Achievement._sdm_refresh(plan, as_of=date(2026, 3, 31))
+        march = {
+            row.node_id: row.actual_amount
+            for row in Achievement.search([("plan_id", "=", plan.id), ("month", "=", date(2026, 3, 1))])
+        }
+        self.assertEqual((march[node_a], march[motors], march[spares]), (1050, 1000, 50))
+        self.assertEqual(march[self._node(plan, self.region_east)], 1050)
+
     def test_orders_basis_and_ranking(self):
         self.company.sdm_plan_actual_basis = "ordered"
         plan = self._plan()
