@@ -319,8 +319,8 @@ class SdmRebateAgreement(models.Model):
         partners = self.env["res.partner"].with_context(active_test=False).search(domain)
         return partners.commercial_partner_id.ids
 
-    def _sdm_product_filter(self, rebate_products=()):
-        """(include all?, included ids, excluded ids); rebate products are always excluded."""
+    def _sdm_product_filter(self):
+        """(include all?, included ids, excluded ids)."""
         self.ensure_one()
         Product = self.env["product.product"].with_context(active_test=False)
         included = self.product_ids
@@ -329,8 +329,7 @@ class SdmRebateAgreement(models.Model):
         excluded = self.exclude_product_ids
         if self.exclude_categ_ids:
             excluded |= Product.search([("categ_id", "child_of", self.exclude_categ_ids.ids)])
-        excluded_ids = sorted(set(excluded.ids) | set(rebate_products))
-        return not (self.product_ids or self.categ_ids), included.ids, excluded_ids
+        return not (self.product_ids or self.categ_ids), included.ids, excluded.ids
 
     # ------------------------------------------------------------------ basis (SQL)
 
@@ -356,7 +355,7 @@ class SdmRebateAgreement(models.Model):
         for index, (agreement, date_from, date_to) in enumerate(specs):
             if agreement not in partners_of:
                 partners_of[agreement] = agreement._sdm_partner_ids()
-                filters_of[agreement] = agreement._sdm_product_filter(rebate_products)
+                filters_of[agreement] = agreement._sdm_product_filter()
             inc_all, inc, exc = filters_of[agreement]
             for key, value in (
                 ("idx", index),
@@ -366,6 +365,7 @@ class SdmRebateAgreement(models.Model):
                 ("date_from", date_from),
                 ("date_to", date_to),
                 ("inc_all", inc_all),
+                ("has_exc", bool(exc)),
                 ("uom_factor", agreement.uom_id.factor or 1.0),
                 ("uom_category", agreement.uom_id.category_id.id or 0),
             ):
@@ -381,7 +381,7 @@ class SdmRebateAgreement(models.Model):
             DROP TABLE IF EXISTS sdm_rb_spec, sdm_rb_scope, sdm_rb_product;
             CREATE TEMP TABLE sdm_rb_spec (
                 idx int, agreement_id int, company_id int, basis varchar, date_from date, date_to date,
-                inc_all bool, uom_factor numeric, uom_category int) ON COMMIT DROP;
+                inc_all bool, has_exc bool, uom_factor numeric, uom_category int) ON COMMIT DROP;
             CREATE TEMP TABLE sdm_rb_scope (idx int, partner_id int) ON COMMIT DROP;
             CREATE TEMP TABLE sdm_rb_product (idx int, product_id int, included bool) ON COMMIT DROP;
             """
@@ -390,7 +390,7 @@ class SdmRebateAgreement(models.Model):
             """
             INSERT INTO sdm_rb_spec
             SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::varchar[], %s::date[], %s::date[], %s::bool[],
-                                 %s::numeric[], %s::int[]);
+                                 %s::bool[], %s::numeric[], %s::int[]);
             INSERT INTO sdm_rb_scope SELECT * FROM unnest(%s::int[], %s::int[]);
             INSERT INTO sdm_rb_product SELECT * FROM unnest(%s::int[], %s::int[], %s::bool[]);
             CREATE INDEX ON sdm_rb_scope (partner_id);
@@ -405,6 +405,7 @@ class SdmRebateAgreement(models.Model):
                 columns["date_from"],
                 columns["date_to"],
                 columns["inc_all"],
+                columns["has_exc"],
                 columns["uom_factor"],
                 columns["uom_category"],
                 scope_idx,
@@ -430,12 +431,22 @@ class SdmRebateAgreement(models.Model):
         )
         product_filter = SQL(
             """
+            AND NOT COALESCE(aml.product_id = ANY(%(rebate)s), false)
             AND (s.inc_all OR EXISTS (SELECT 1 FROM sdm_rb_product i
                                         WHERE i.idx = s.idx AND i.product_id = aml.product_id AND i.included))
-            AND NOT EXISTS (SELECT 1 FROM sdm_rb_product e
-                             WHERE e.idx = s.idx AND e.product_id = aml.product_id AND NOT e.included)
-            """
+            AND (NOT s.has_exc OR NOT EXISTS (SELECT 1 FROM sdm_rb_product e
+                                               WHERE e.idx = s.idx AND e.product_id = aml.product_id
+                                                 AND NOT e.included))
+            """,
+            rebate=rebate_products,
         )
+        # Many customers at once: read the invoice lines in one pass (hash joins, aggregation in memory) rather
+        # than one index lookup per invoice; a few customers keep the planner's index path.
+        bulk = len(scope_partner) > 200
+        if bulk:
+            cr.execute("SHOW work_mem")
+            work_mem = cr.fetchone()[0]
+            cr.execute("SET LOCAL enable_nestloop = off; SET LOCAL work_mem = '128MB'")
         cr.execute(
             SQL(
                 """
@@ -486,6 +497,8 @@ class SdmRebateAgreement(models.Model):
                 counted_filter=counted_filter,
             )
         )
+        if bulk:
+            cr.execute(SQL("SET LOCAL enable_nestloop = on; SET LOCAL work_mem = %s", work_mem))
         cr.execute(
             "SELECT idx, partner_id, COALESCE(SUM(amount), 0), COALESCE(SUM(qty), 0) FROM sdm_rb_counted GROUP BY 1, 2"
         )

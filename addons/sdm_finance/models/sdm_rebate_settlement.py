@@ -232,12 +232,11 @@ class SdmRebateSettlement(models.Model):
             SQL(
                 """
                 INSERT INTO sdm_rebate_settlement_line (settlement_id, move_id, partial_id, date, amount, qty,
-                                                        adjustment, create_uid, create_date, write_uid, write_date)
+                                                        adjustment, create_date, write_date)
                 SELECT m.settlement_id, l.move_id, l.partial_id, l.date, l.amount, l.qty, false,
-                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                   FROM sdm_rb_lines l JOIN sdm_rb_map m ON m.idx = l.idx AND m.partner_id = l.partner_id
-                """,
-                uid=self.env.uid,
+                """
             )
         )
         cr.execute("SELECT to_regclass('pg_temp.sdm_rb_late') IS NOT NULL")
