@@ -241,7 +241,6 @@ def load_invoices(env, products, partners, first_move, moves):
 
 def clear_settlements(env):
     cr = env.cr
-    cr.execute("DELETE FROM sdm_rebate_settlement_line")
     cr.execute("DELETE FROM sdm_rebate_settlement")
     cr.execute("DELETE FROM agreement_rebate_settlement_line")
     cr.execute("DELETE FROM agreement_rebate_settlement")

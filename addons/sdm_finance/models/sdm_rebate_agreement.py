@@ -419,11 +419,11 @@ class SdmRebateAgreement(models.Model):
             SQL(
                 """
             AND NOT EXISTS (
-                SELECT 1 FROM sdm_rebate_settlement_line sl
-                  JOIN sdm_rebate_settlement st ON st.id = sl.settlement_id
+                SELECT 1 FROM sdm_rebate_settlement st
                  WHERE st.agreement_id = s.agreement_id AND st.partner_id = c.partner_id
                    AND st.state = 'validated'
-                   AND sl.move_id = c.move_id AND COALESCE(sl.partial_id, 0) = COALESCE(c.partial_id, 0))
+                   AND CASE WHEN c.partial_id IS NULL THEN c.move_id = ANY(st.counted_move_ids)
+                            ELSE c.partial_id = ANY(st.counted_partial_ids) END)
             """
             )
             if uncounted_before

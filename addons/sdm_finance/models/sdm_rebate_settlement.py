@@ -1,3 +1,4 @@
+import json
 from collections import defaultdict
 from datetime import timedelta
 
@@ -52,12 +53,20 @@ class SdmRebateSettlement(models.Model):
     balance_id = fields.Many2one("sdm.customer.balance", readonly=True, copy=False)
 
     def init(self):
-        # One final settlement per agreement, customer and period, whatever happens (with the agreement lock).
+        # One final settlement per agreement, customer and period, whatever happens (with the agreement lock);
+        # the documents a settlement counted, kept as arrays (see sdm.rebate.settlement.line).
         self.env.cr.execute(
             """
             CREATE UNIQUE INDEX IF NOT EXISTS sdm_rebate_settlement_final_uniq
                 ON sdm_rebate_settlement (agreement_id, partner_id, period_start)
-             WHERE kind = 'final' AND state != 'cancel'
+             WHERE kind = 'final' AND state != 'cancel';
+            ALTER TABLE sdm_rebate_settlement
+                ADD COLUMN IF NOT EXISTS counted_move_ids int[],
+                ADD COLUMN IF NOT EXISTS counted_partial_ids int[],
+                ADD COLUMN IF NOT EXISTS counted_dates date[],
+                ADD COLUMN IF NOT EXISTS counted_amounts numeric[],
+                ADD COLUMN IF NOT EXISTS counted_qtys numeric[],
+                ADD COLUMN IF NOT EXISTS counted_adjustments bool[];
             """
         )
 
@@ -161,11 +170,52 @@ class SdmRebateSettlement(models.Model):
                     }
                 )
                 keys.append((idx, partner_id))
-        settlements = self.with_context(mail_create_nolog=True, tracking_disable=True).create(vals_list)
-        settlements = settlements.with_env(self.env)
+        settlements = self._sdm_insert(vals_list)
         if settlements:
             self._sdm_store_lines(settlements, keys)
         return settlements
+
+    @staticmethod
+    def _sdm_json_value(value):
+        if value is False:
+            return None  # an empty many2one (no boolean among these columns)
+        return fields.Date.to_string(value) if hasattr(value, "isoformat") else value
+
+    @api.model
+    def _sdm_insert(self, vals_list):
+        """Draft settlements in one INSERT (a settlement run makes thousands at once); numbered, followed and
+        tracked from validation on, like any document."""
+        if not vals_list:
+            return self.browse()
+        agreements = self.env["sdm.rebate.agreement"].browse({vals["agreement_id"] for vals in vals_list})
+        company_of = {agreement.id: agreement.company_id.id for agreement in agreements}
+        now = fields.Datetime.to_string(fields.Datetime.now())
+        rows = [
+            {
+                **{key: self._sdm_json_value(value) for key, value in vals.items()},
+                "company_id": company_of[vals["agreement_id"]],
+                "state": "draft",
+                "create_uid": self.env.uid,
+                "write_uid": self.env.uid,
+                "create_date": now,
+                "write_date": now,
+            }
+            for vals in vals_list
+        ]
+        columns = SQL(", ").join(SQL.identifier(column) for column in rows[0])
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO sdm_rebate_settlement (%(columns)s)
+                SELECT %(columns)s FROM json_populate_recordset(NULL::sdm_rebate_settlement, %(rows)s::json)
+                RETURNING id
+                """,
+                columns=columns,
+                rows=json.dumps(rows),
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
     def _sdm_late_adjustments(self, specs):
@@ -218,7 +268,8 @@ class SdmRebateSettlement(models.Model):
 
     @api.model
     def _sdm_store_lines(self, settlements, keys):
-        """The documents each new settlement counted (and its late adjustment documents), in two INSERTs."""
+        """Keep the documents each new settlement counted (and its late adjustment documents) on the
+        settlement, as arrays: one UPDATE, one row per settlement."""
         cr = self.env.cr
         cr.execute(
             """
@@ -228,36 +279,48 @@ class SdmRebateSettlement(models.Model):
             """,
             [[idx for idx, _p in keys], [partner for _i, partner in keys], settlements.ids],
         )
+        cr.execute("SELECT to_regclass('pg_temp.sdm_rb_late') IS NOT NULL")
+        late = (
+            SQL(
+                """
+            UNION ALL
+            SELECT m.settlement_id, l.move_id, l.partial_id, l.date, l.amount, l.qty, true
+              FROM sdm_rb_late l
+              JOIN sdm_rb_late_keep k
+                ON k.partner_id = l.partner_id AND k.move_id = l.move_id
+               AND COALESCE(k.partial_id, 0) = COALESCE(l.partial_id, 0)
+              JOIN sdm_rb_map m ON m.idx = k.idx AND m.partner_id = k.partner_id
+            """
+            )
+            if cr.fetchone()[0]
+            else SQL()
+        )
         cr.execute(
             SQL(
                 """
-                INSERT INTO sdm_rebate_settlement_line (settlement_id, move_id, partial_id, date, amount, qty,
-                                                        adjustment, create_date, write_date)
-                SELECT m.settlement_id, l.move_id, l.partial_id, l.date, l.amount, l.qty, false,
-                       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-                  FROM sdm_rb_lines l JOIN sdm_rb_map m ON m.idx = l.idx AND m.partner_id = l.partner_id
-                """
+                UPDATE sdm_rebate_settlement st
+                   SET counted_move_ids = c.moves, counted_partial_ids = c.partials, counted_dates = c.dates,
+                       counted_amounts = c.amounts, counted_qtys = c.qtys, counted_adjustments = c.adjustments
+                  FROM (
+                    SELECT settlement_id,
+                           array_agg(move_id ORDER BY adjustment, date, move_id, partial_id) AS moves,
+                           array_agg(partial_id ORDER BY adjustment, date, move_id, partial_id) AS partials,
+                           array_agg(date ORDER BY adjustment, date, move_id, partial_id) AS dates,
+                           array_agg(amount ORDER BY adjustment, date, move_id, partial_id) AS amounts,
+                           array_agg(qty ORDER BY adjustment, date, move_id, partial_id) AS qtys,
+                           array_agg(adjustment ORDER BY adjustment, date, move_id, partial_id) AS adjustments
+                      FROM (
+                        SELECT m.settlement_id, l.move_id, l.partial_id, l.date, l.amount, l.qty, false AS adjustment
+                          FROM sdm_rb_lines l JOIN sdm_rb_map m ON m.idx = l.idx AND m.partner_id = l.partner_id
+                        %(late)s
+                      ) rows
+                     GROUP BY settlement_id
+                  ) c
+                 WHERE st.id = c.settlement_id
+                """,
+                late=late,
             )
         )
-        cr.execute("SELECT to_regclass('pg_temp.sdm_rb_late') IS NOT NULL")
-        if cr.fetchone()[0]:
-            cr.execute(
-                SQL(
-                    """
-                    INSERT INTO sdm_rebate_settlement_line (settlement_id, move_id, partial_id, date, amount,
-                                                            qty, adjustment, create_uid, create_date, write_uid,
-                                                            write_date)
-                    SELECT m.settlement_id, l.move_id, l.partial_id, l.date, l.amount, l.qty, true,
-                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-                      FROM sdm_rb_late l
-                      JOIN sdm_rb_late_keep k
-                        ON k.partner_id = l.partner_id AND k.move_id = l.move_id
-                       AND COALESCE(k.partial_id, 0) = COALESCE(l.partial_id, 0)
-                      JOIN sdm_rb_map m ON m.idx = k.idx AND m.partner_id = k.partner_id
-                    """,
-                    uid=self.env.uid,
-                )
-            )
         self.env["sdm.rebate.settlement.line"].invalidate_model()
         settlements.invalidate_recordset(["line_ids"])
 
