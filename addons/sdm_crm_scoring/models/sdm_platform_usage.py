@@ -18,7 +18,9 @@ class SdmPlatformUsage(models.Model):
     (entered or imported), our usage (from deliveries or invoices), our share and the wall score."""
 
     _name = "sdm.platform.usage"
+    _inherit = ["sdm.ratio.mixin"]
     _description = "Platform Analysis: Customer Monthly Usage"
+    _sdm_ratios = {"share": ("share_known_usage", "total_usage")}
     _order = "month desc, sdm_region_id, platform_type_id, partner_id"
     _rec_name = "partner_id"
 
@@ -137,21 +139,6 @@ class SdmPlatformUsage(models.Model):
                         ours=row.our_usage,
                     )
                 )
-
-    # ------------------------------------------------------------------ totals as the table shows them
-
-    @api.model
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
-        """A group's share divides its sums (Σ our usage where known / Σ monthly usage), never averages shares."""
-        wants_share = any(spec.split(":")[0] == "share" for spec in fields)
-        if wants_share:
-            fields = [*fields, "sdm_known:sum(share_known_usage)", "sdm_total:sum(total_usage)"]
-        groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
-        if wants_share:
-            for group in groups:
-                known, total = group.pop("sdm_known", 0) or 0.0, group.pop("sdm_total", 0) or 0.0
-                group["share"] = round(100.0 * known / total, 2) if total else False
-        return groups
 
     # ------------------------------------------------------------------ computation (SQL)
 

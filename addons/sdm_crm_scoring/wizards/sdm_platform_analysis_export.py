@@ -1,4 +1,3 @@
-import base64
 import io
 from collections import defaultdict
 
@@ -14,6 +13,7 @@ class SdmPlatformAnalysisExport(models.TransientModel):
     Shares of totals divide the sums of the rows whose monthly usage is known."""
 
     _name = "sdm.platform.analysis.export"
+    _inherit = ["sdm.xlsx.mixin"]
     _description = "Export the Platform Analysis"
 
     month = fields.Date(
@@ -158,14 +158,4 @@ class SdmPlatformAnalysisExport(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
-        self.write(
-            {
-                "file_data": base64.b64encode(self._sdm_xlsx()),
-                "file_name": f"platform_analysis_{self.month.strftime('%Y-%m')}.xlsx",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/file_data/{self.file_name}?download=true",
-            "target": "self",
-        }
+        return self._sdm_download(self._sdm_xlsx(), f"platform_analysis_{self.month.strftime('%Y-%m')}.xlsx")

@@ -17,19 +17,6 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends("commercial_partner_id.sdm_balance_ids.amount")
     def _compute_sdm_rebate_balance(self):
-        company = self.env.company
-        balances = dict(
-            self.env["sdm.customer.balance"]
-            .sudo()
-            ._read_group(
-                [
-                    ("partner_id", "in", self.commercial_partner_id.ids),
-                    ("company_id", "=", company.id),
-                    ("kind", "=", "rebate"),
-                ],
-                ["partner_id"],
-                ["amount:sum"],
-            )
-        )
+        balances = self._sdm_balances("rebate")
         for partner in self:
             partner.sdm_rebate_balance = balances.get(partner.commercial_partner_id, 0.0)

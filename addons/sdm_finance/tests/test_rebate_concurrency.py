@@ -1,11 +1,9 @@
 # This test needs committed data and two real transactions: it commits on purpose (and cleans up).
 # pylint: disable=invalid-commit
-import threading
 from datetime import date
 
-from psycopg2 import errors
-
 from odoo import SUPERUSER_ID, Command, api
+from odoo.addons.sdm_sales.tests.race import two_transactions
 from odoo.tests import TransactionCase
 
 
@@ -60,41 +58,7 @@ class TestRebateConcurrency(TransactionCase):
         return len(env["sdm.rebate.settlement"]._sdm_prepare(agreement, date(2026, 3, 31)))
 
     def test_two_settlement_runs_settle_once(self):
-        second_has_snapshot = threading.Event()
-        first_done = threading.Event()
-        outcome = {}
-
-        def first():
-            with self.registry.cursor() as cr:
-                second_has_snapshot.wait(10)
-                outcome["first"] = self._prepare(cr)
-                first_done.set()
-                threading.Event().wait(0.5)
-                cr.commit()
-
-        def second():
-            with self.registry.cursor() as cr:
-                cr.execute("SELECT 1")
-                second_has_snapshot.set()
-                first_done.wait(10)
-                try:
-                    outcome["second"] = self._prepare(cr)
-                    cr.commit()
-                except errors.SerializationFailure:
-                    cr.rollback()
-                    outcome["second"] = "serialization failure"
-                except Exception as error:
-                    outcome["second"] = repr(error)
-            if outcome["second"] == "serialization failure":
-                with self.registry.cursor() as cr:
-                    outcome["retry"] = self._prepare(cr)
-                    cr.commit()
-
-        threads = [threading.Thread(target=first), threading.Thread(target=second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        outcome = two_transactions(self.registry, lambda cr, _i: self._prepare(cr))
         self.assertEqual(outcome.get("first"), 1)
         self.assertEqual(outcome.get("second"), "serialization failure")
         self.assertEqual(outcome.get("retry"), 0, "the period is settled already")

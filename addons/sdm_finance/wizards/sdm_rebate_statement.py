@@ -1,4 +1,3 @@
-import base64
 import io
 
 import xlsxwriter
@@ -11,6 +10,7 @@ class SdmRebateStatement(models.TransientModel):
     open accruals, the balance movements (credited, used) and the remaining balance."""
 
     _name = "sdm.rebate.statement"
+    _inherit = ["sdm.xlsx.mixin"]
     _description = "Rebate Statement"
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, domain="[('is_company', '=', True)]")
@@ -131,9 +131,4 @@ class SdmRebateStatement(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
-        self.write({"file_data": base64.b64encode(self._sdm_xlsx()), "file_name": "rebate_statement.xlsx"})
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/file_data/{self.file_name}?download=true",
-            "target": "self",
-        }
+        return self._sdm_download(self._sdm_xlsx(), "rebate_statement.xlsx")

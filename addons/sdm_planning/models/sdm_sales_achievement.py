@@ -13,7 +13,9 @@ class SdmSalesAchievement(models.Model):
     collections from customer payments."""
 
     _name = "sdm.sales.achievement"
+    _inherit = ["sdm.ratio.mixin"]
     _description = "Sales Plan Achievement"
+    _sdm_ratios = {"achievement": ("actual_amount", "target_amount")}
     _order = "plan_id, node_id, month"
 
     plan_id = fields.Many2one("sdm.sales.plan", required=True, index=True, ondelete="cascade")
@@ -38,19 +40,6 @@ class SdmSalesAchievement(models.Model):
     actual_margin = fields.Monetary(string="Gross Profit")
     target_collections = fields.Monetary(string="Collection Target")
     actual_collections = fields.Monetary(string="Collections")
-
-    @api.model
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
-        """A group's achievement divides its sums (Σ actual / Σ target), never averages percentages."""
-        wants = any(spec.split(":")[0] == "achievement" for spec in fields)
-        if wants:
-            fields = [*fields, "sdm_actual:sum(actual_amount)", "sdm_target:sum(target_amount)"]
-        groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
-        if wants:
-            for group in groups:
-                actual, target = group.pop("sdm_actual", 0) or 0.0, group.pop("sdm_target", 0) or 0.0
-                group["achievement"] = round(100.0 * actual / target, 2) if target else False
-        return groups
 
     # ------------------------------------------------------------------ actuals (SQL)
 

@@ -1,12 +1,9 @@
 # This test needs committed data and two real transactions: it commits on purpose (and cleans up).
 # pylint: disable=invalid-commit
-import threading
 from datetime import date
 
-from psycopg2 import errors
-
 from odoo import SUPERUSER_ID, Command, api
-from odoo.exceptions import UserError
+from odoo.addons.sdm_sales.tests.race import two_transactions
 from odoo.tests import TransactionCase
 
 
@@ -84,46 +81,8 @@ class TestAllocationConcurrency(TransactionCase):
         env["sale.order"].browse(order_id).action_confirm()
 
     def test_two_confirmations_cannot_both_take_the_last_allocation(self):
-        second_has_snapshot = threading.Event()
-        first_done = threading.Event()
-        outcome = {}
-
-        def first():
-            with self.registry.cursor() as cr:
-                second_has_snapshot.wait(10)
-                self._confirm(cr, self.ids_["orders"][0])
-                first_done.set()
-                threading.Event().wait(0.5)
-                cr.commit()
-                outcome["first"] = "confirmed"
-
-        def second():
-            with self.registry.cursor() as cr:
-                cr.execute("SELECT 1")
-                second_has_snapshot.set()
-                first_done.wait(10)
-                try:
-                    self._confirm(cr, self.ids_["orders"][1])
-                    cr.commit()
-                    outcome["second"] = "confirmed"
-                except errors.SerializationFailure:
-                    cr.rollback()
-                    outcome["second"] = "serialization failure"
-            if outcome["second"] == "serialization failure":
-                with self.registry.cursor() as cr:
-                    try:
-                        self._confirm(cr, self.ids_["orders"][1])
-                        cr.commit()
-                        outcome["retry"] = "confirmed"
-                    except UserError as error:
-                        outcome["retry"] = str(error)
-
-        threads = [threading.Thread(target=first), threading.Thread(target=second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-        self.assertEqual(outcome.get("first"), "confirmed")
+        outcome = two_transactions(self.registry, lambda cr, i: self._confirm(cr, self.ids_["orders"][i]))
+        self.assertEqual(outcome.get("first"), "done")
         self.assertEqual(outcome.get("second"), "serialization failure")
         self.assertIn("4.0 left of the 10.0", outcome.get("retry", ""))
         with self.registry.cursor() as cr:

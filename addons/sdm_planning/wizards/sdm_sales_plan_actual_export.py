@@ -1,4 +1,3 @@
-import base64
 import io
 
 import xlsxwriter
@@ -10,6 +9,7 @@ class SdmSalesPlanActualExport(models.TransientModel):
     """Plan against actual by month as XLSX, one block and one native Excel chart per region."""
 
     _name = "sdm.sales.plan.actual.export"
+    _inherit = ["sdm.xlsx.mixin"]
     _description = "Plan vs Actual Export"
 
     plan_id = fields.Many2one("sdm.sales.plan", required=True)
@@ -69,10 +69,4 @@ class SdmSalesPlanActualExport(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
-        name = f"plan_vs_actual_{self.plan_id.year}.xlsx"
-        self.write({"file_data": base64.b64encode(self._sdm_xlsx()), "file_name": name})
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/file_data/{self.file_name}?download=true",
-            "target": "self",
-        }
+        return self._sdm_download(self._sdm_xlsx(), f"plan_vs_actual_{self.plan_id.year}.xlsx")

@@ -16,6 +16,7 @@ class SdmSalesPlanXlsx(models.TransientModel):
     unless every cell is right."""
 
     _name = "sdm.sales.plan.xlsx"
+    _inherit = ["sdm.xlsx.mixin"]
     _description = "Sales Plan Spreadsheet"
 
     plan_id = fields.Many2one("sdm.sales.plan", required=True)
@@ -71,17 +72,7 @@ class SdmSalesPlanXlsx(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
-        self.write(
-            {
-                "file_data": base64.b64encode(self._sdm_template()),
-                "file_name": f"plan_{self.plan_id.year}_{self.measure}.xlsx",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/file_data/{self.file_name}?download=true",
-            "target": "self",
-        }
+        return self._sdm_download(self._sdm_template(), f"plan_{self.plan_id.year}_{self.measure}.xlsx")
 
     def _sdm_parse(self):
         """(values by node and month, errors)."""

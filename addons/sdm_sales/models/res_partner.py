@@ -595,20 +595,23 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends("commercial_partner_id.sdm_balance_ids.amount")
     def _compute_sdm_compensation_balance(self):
-        company = self.env.company
-        balances = dict(
+        balances = self._sdm_balances("compensation")
+        for partner in self:
+            partner.sdm_company_currency_id = self.env.company.currency_id
+            partner.sdm_compensation_balance = balances.get(partner.commercial_partner_id, 0.0)
+
+    def _sdm_balances(self, kind):
+        """{commercial partner: balance of ``kind``} in the current company, one grouped read."""
+        return dict(
             self.env["sdm.customer.balance"]
             .sudo()
             ._read_group(
                 [
                     ("partner_id", "in", self.commercial_partner_id.ids),
-                    ("company_id", "=", company.id),
-                    ("kind", "=", "compensation"),
+                    ("company_id", "=", self.env.company.id),
+                    ("kind", "=", kind),
                 ],
                 ["partner_id"],
                 ["amount:sum"],
             )
         )
-        for partner in self:
-            partner.sdm_company_currency_id = company.currency_id
-            partner.sdm_compensation_balance = balances.get(partner.commercial_partner_id, 0.0)

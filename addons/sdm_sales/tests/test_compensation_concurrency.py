@@ -1,13 +1,11 @@
 # This test needs committed data and two real transactions: it commits on purpose (and cleans up).
 # pylint: disable=invalid-commit
-import threading
 from datetime import date
 
-from psycopg2 import errors
-
 from odoo import SUPERUSER_ID, Command, api
-from odoo.exceptions import UserError
 from odoo.tests import TransactionCase
+
+from .race import two_transactions
 
 
 class TestCompensationConcurrency(TransactionCase):
@@ -66,46 +64,8 @@ class TestCompensationConcurrency(TransactionCase):
         env["sdm.price.notice"].browse(self.ids_["notice"]).action_settle()
 
     def test_two_settle_clicks_make_one_credit_note(self):
-        second_has_snapshot = threading.Event()
-        first_settled = threading.Event()
-        outcome = {}
-
-        def first():
-            with self.registry.cursor() as cr:
-                second_has_snapshot.wait(10)
-                self._settle(cr)
-                first_settled.set()
-                threading.Event().wait(0.5)  # hold the lock: the second click has to wait
-                cr.commit()
-                outcome["first"] = "settled"
-
-        def second():
-            with self.registry.cursor() as cr:
-                cr.execute("SELECT 1")  # snapshot taken before the first commits
-                second_has_snapshot.set()
-                first_settled.wait(10)
-                try:
-                    self._settle(cr)
-                    cr.commit()
-                    outcome["second"] = "settled"
-                except errors.SerializationFailure:
-                    cr.rollback()
-                    outcome["second"] = "serialization failure"
-            if outcome["second"] == "serialization failure":
-                with self.registry.cursor() as cr:
-                    try:
-                        self._settle(cr)
-                        cr.commit()
-                        outcome["retry"] = "settled"
-                    except UserError as error:
-                        outcome["retry"] = str(error)
-
-        threads = [threading.Thread(target=first), threading.Thread(target=second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-        self.assertEqual(outcome.get("first"), "settled")
+        outcome = two_transactions(self.registry, lambda cr, _i: self._settle(cr))
+        self.assertEqual(outcome.get("first"), "done")
         self.assertEqual(outcome.get("second"), "serialization failure")
         self.assertIn("Settled", outcome.get("retry", ""))
         with self.registry.cursor() as cr:

@@ -1,12 +1,11 @@
 # This test needs committed data and two real transactions: it commits on purpose (and cleans up).
 # pylint: disable=invalid-commit
-import threading
 
-from psycopg2 import errors
 
 from odoo import SUPERUSER_ID, Command, api
-from odoo.exceptions import UserError
 from odoo.tests import TransactionCase
+
+from .race import two_transactions
 
 
 class TestCreditConcurrency(TransactionCase):
@@ -66,48 +65,8 @@ class TestCreditConcurrency(TransactionCase):
         env["sale.order"].browse(order_id).action_confirm()
 
     def test_two_cursors_cannot_both_pass_the_limit(self):
-        second_has_snapshot = threading.Event()
-        first_confirmed = threading.Event()
-        outcome = {}
-
-        def first():
-            with self.registry.cursor() as cr:
-                second_has_snapshot.wait(10)
-                self._confirm(cr, self.order_ids[0])
-                first_confirmed.set()
-                # Keep the lock a moment, so the second transaction has to wait for it.
-                threading.Event().wait(0.5)
-                cr.commit()
-                outcome["first"] = "confirmed"
-
-        def second():
-            with self.registry.cursor() as cr:
-                cr.execute("SELECT 1")  # the REPEATABLE READ snapshot is taken now, before the first commits
-                second_has_snapshot.set()
-                first_confirmed.wait(10)
-                try:
-                    self._confirm(cr, self.order_ids[1])
-                    cr.commit()
-                    outcome["second"] = "confirmed"
-                except errors.SerializationFailure:
-                    cr.rollback()
-                    outcome["second"] = "serialization failure"
-            # What Odoo does with a request that failed this way: run it again in a new transaction.
-            if outcome["second"] == "serialization failure":
-                with self.registry.cursor() as cr:
-                    try:
-                        self._confirm(cr, self.order_ids[1])
-                        cr.commit()
-                        outcome["retry"] = "confirmed"
-                    except UserError as error:
-                        outcome["retry"] = str(error)
-
-        threads = [threading.Thread(target=first), threading.Thread(target=second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-        self.assertEqual(outcome.get("first"), "confirmed")
+        outcome = two_transactions(self.registry, lambda cr, i: self._confirm(cr, self.order_ids[i]))
+        self.assertEqual(outcome.get("first"), "done")
         self.assertEqual(outcome.get("second"), "serialization failure")
         self.assertIn("1,200.00", outcome.get("retry", ""))
         with self.registry.cursor() as cr:

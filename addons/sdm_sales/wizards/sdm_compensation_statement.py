@@ -1,4 +1,3 @@
-import base64
 import io
 
 import xlsxwriter
@@ -12,6 +11,7 @@ class SdmCompensationStatement(models.TransientModel):
     eligible quantity, the price paid, the new price and the compensation, a subtotal per customer and a total."""
 
     _name = "sdm.compensation.statement"
+    _inherit = ["sdm.xlsx.mixin"]
     _description = "Compensation Statement"
 
     notice_ids = fields.Many2many("sdm.price.notice", string="Notices", help="Empty: every approved or settled one.")
@@ -140,14 +140,4 @@ class SdmCompensationStatement(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
-        self.write(
-            {
-                "file_data": base64.b64encode(self._sdm_xlsx()),
-                "file_name": "compensation_statement.xlsx",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/file_data/{self.file_name}?download=true",
-            "target": "self",
-        }
+        return self._sdm_download(self._sdm_xlsx(), "compensation_statement.xlsx")
