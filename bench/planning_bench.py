@@ -11,7 +11,7 @@ salespeople: 561 nodes × 12 months) with targets. Volume (SQL): posted customer
 1,000,000 invoice lines. After each step: ``sdm.sales.achievement._sdm_refresh(plan)`` (actuals of every node and
 month by one SQL aggregation, the reporting table rewritten, YTD and forecasts of every node) — wall time, Python
 peak (tracemalloc), queries — and the pivot's ``read_group`` on the reporting table (salespeople by quarter).
-Baseline in the same process: stock ``account.move.line._read_group`` of the same lines by salesperson and month.
+Baseline in the same process: stock ``account.move.line._read_group`` of the same lines by customer and month.
 Results: a table on stdout and bench/results/planning_bench.json.
 """
 
@@ -163,7 +163,7 @@ def main(env):
                         ("move_id.move_type", "in", ("out_invoice", "out_refund")),
                         ("display_type", "=", "product"),
                     ],
-                    ["move_id.invoice_user_id", "date:month"],
+                    ["partner_id", "date:month"],
                     ["balance:sum"],
                 )
             ),
