@@ -45,15 +45,14 @@ def setup(env):
                 {
                     "name": f"Bench seller {i}",
                     "login": f"bench.seller.{i}",
-                    "sale_team_id": teams[i % BRANCHES].id,
                     "groups_id": [(4, env.ref("sdm_sales.group_sdm_user").id)],
                 }
                 for i in range(SALESPEOPLE)
             ]
         )
     )
-    for team in teams:
-        team.member_ids = users.filtered(lambda u, t=team: u.sale_team_id == t)
+    for index, team in enumerate(teams):
+        team.member_ids = users[index::BRANCHES]
     partners = env["res.partner"].create(
         [{"name": f"Bench buyer {i}", "is_company": True, "user_id": users[i % SALESPEOPLE].id} for i in range(2000)]
     )

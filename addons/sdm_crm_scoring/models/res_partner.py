@@ -198,7 +198,7 @@ class ResPartner(models.Model):
         return (self.user_id | region.manager_id).filtered("active")
 
     @api.model
-    def _cron_sdm_defense_alerts(self, batch_size=500, today=None, time_budget=60.0):
+    def _cron_sdm_defense_alerts(self, batch_size=500, today=None, time_budget=60.0, auto_commit=None):
         """Flag customers at risk and give their salesperson and regional manager an activity. Idempotent: a
         customer keeps one open alert activity per person; customers no longer at risk are cleared. Commits per
         batch and reports progress; past ``time_budget`` seconds it stops and the cron is called again at once,
@@ -212,7 +212,8 @@ class ResPartner(models.Model):
         cleared = self.search([("sdm_at_risk", "=", True), ("id", "not in", list(reasons))])
         cleared.write({"sdm_at_risk": False, "sdm_risk_reason": False})
         partner_ids = sorted(reasons)
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        if auto_commit is None:
+            auto_commit = not getattr(threading.current_thread(), "testing", False)
         activity_type = self.env.ref(ALERT_ACTIVITY)
         for start in range(0, len(partner_ids), batch_size):
             for partner in self.browse(partner_ids[start : start + batch_size]):
