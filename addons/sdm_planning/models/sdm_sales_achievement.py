@@ -116,9 +116,23 @@ class SdmSalesAchievement(models.Model):
         """{node_id: {month: {measure: value}}} for the nodes, in one query: a node counts what its salesperson,
         branch, region (with sub-regions) or company sold."""
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
+        self.env.cr.execute(self._sdm_actuals_sql(plan, nodes, date_from, date_to))
+        result = defaultdict(dict)
+        for node_id, month, amount, quantity, margin, collections in self.env.cr.fetchall():
+            values = {
+                "amount": float(amount or 0),
+                "quantity": float(quantity or 0),
+                "margin": float(margin or 0),
+                "collections": float(collections or 0),
+            }
+            result[node_id][month] = values
+        return result
+
+    @api.model
+    def _sdm_actuals_sql(self, plan, nodes, date_from, date_to):
+        """(node_id, month, amount, quantity, margin, collections) rows of the nodes' actual figures."""
+        return SQL(
+            """
                 WITH base AS (%(base)s),
                 nodes AS (
                     -- A category node plans its parent's scope, restricted to the category and below.
@@ -148,79 +162,90 @@ class SdmSalesAchievement(models.Model):
                  WHERE n.kind = 'region'
                  GROUP BY n.id, b.month
                 """,
-                base=self._sdm_base_sql(plan.company_id, date_from, date_to),
-                nodes=nodes.ids,
-            )
+            base=self._sdm_base_sql(plan.company_id, date_from, date_to),
+            nodes=nodes.ids,
         )
-        result = defaultdict(dict)
-        for node_id, month, amount, quantity, margin, collections in self.env.cr.fetchall():
-            values = {
-                "amount": float(amount or 0),
-                "quantity": float(quantity or 0),
-                "margin": float(margin or 0),
-                "collections": float(collections or 0),
-            }
-            result[node_id][month] = values
-        return result
 
     @api.model
     def _sdm_refresh(self, plans, as_of=None):
-        """Rewrite the achievement rows of the plans (targets and actuals per node and month), then each
-        node's year-to-date figures and forecasts."""
+        """Rewrite the achievement rows of the plans (targets and actuals per node and month) and each node's
+        year-to-date figures and forecasts: the actuals in one aggregation, the rows in one INSERT, the nodes in
+        one UPDATE."""
+        cr = self.env.cr
         for plan in plans:
-            as_of = as_of or fields.Date.context_today(self)
-            nodes = plan.node_ids
-            actuals = self._sdm_actuals(plan, nodes, plan.date_from, plan.date_to)
-            self.env.cr.execute(SQL("DELETE FROM sdm_sales_achievement WHERE plan_id = %s", plan.id))
-            vals_list = []
-            for node in nodes:
-                region = node.region_id or node.team_id.sdm_region_id or node.parent_id.region_id
-                for line in node.line_ids:
-                    actual = actuals.get(node.id, {}).get(line.month, dict.fromkeys(MEASURES, 0.0))
-                    vals_list.append(
-                        {
-                            "plan_id": plan.id,
-                            "node_id": node.id,
-                            "user_id": node.user_id.id,
-                            "team_id": node.team_id.id or node.parent_id.team_id.id,
-                            "region_id": region.id,
-                            "manager_id": node.manager_id.id,
-                            "company_id": plan.company_id.id,
-                            "month": line.month,
-                            "target_amount": line.amount,
-                            "actual_amount": actual["amount"],
-                            "gap": line.amount - actual["amount"],
-                            "achievement": round(100.0 * actual["amount"] / line.amount, 2) if line.amount else 0.0,
-                            "target_quantity": line.quantity,
-                            "actual_quantity": actual["quantity"],
-                            "target_margin": line.margin,
-                            "actual_margin": actual["margin"],
-                            "target_collections": line.collections,
-                            "actual_collections": actual["collections"],
-                        }
-                    )
-            self.create(vals_list)
-            self._sdm_update_nodes(plan, actuals, as_of)
+            today = as_of or fields.Date.context_today(self)
+            self.env.flush_all()
+            cr.execute(
+                SQL(
+                    "DROP TABLE IF EXISTS sdm_plan_actual; CREATE TEMP TABLE sdm_plan_actual ON COMMIT DROP AS "
+                    "SELECT * FROM (%s) a(node_id, month, amount, quantity, margin, collections)",
+                    self._sdm_actuals_sql(plan, plan.node_ids, plan.date_from, plan.date_to),
+                )
+            )
+            cr.execute(
+                SQL(
+                    """
+                    DELETE FROM sdm_sales_achievement WHERE plan_id = %(plan)s;
+                    INSERT INTO sdm_sales_achievement (
+                        plan_id, node_id, kind, user_id, team_id, region_id, manager_id, company_id, month,
+                        target_amount, actual_amount, gap, achievement, target_quantity, actual_quantity,
+                        target_margin, actual_margin, target_collections, actual_collections,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT %(plan)s, n.id, n.kind, n.user_id, COALESCE(n.team_id, p.team_id), n.scope_region_id,
+                           n.manager_id, %(company)s, l.month,
+                           COALESCE(l.amount, 0), COALESCE(a.amount, 0), COALESCE(l.amount, 0) - COALESCE(a.amount, 0),
+                           CASE WHEN l.amount > 0 THEN round(100.0 * COALESCE(a.amount, 0) / l.amount, 2) ELSE 0 END,
+                           COALESCE(l.quantity, 0), COALESCE(a.quantity, 0), COALESCE(l.margin, 0),
+                           COALESCE(a.margin, 0), COALESCE(l.collections, 0), COALESCE(a.collections, 0),
+                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                      FROM sdm_sales_plan_node n
+                      JOIN sdm_sales_plan_line l ON l.node_id = n.id
+                      LEFT JOIN sdm_sales_plan_node p ON p.id = n.parent_id
+                      LEFT JOIN sdm_plan_actual a ON a.node_id = n.id AND a.month = l.month
+                     WHERE n.plan_id = %(plan)s
+                    """,
+                    plan=plan.id,
+                    company=plan.company_id.id,
+                    uid=self.env.uid,
+                )
+            )
+            self._sdm_update_nodes(plan, today)
+        self.invalidate_model()
         return True
 
     @api.model
-    def _sdm_update_nodes(self, plan, actuals, as_of):
-        """YTD target and actual, achievement, and the two year forecasts of each node."""
-        elapsed = [m for m in plan._sdm_months() if m <= as_of]
-        months_done = len(elapsed)
+    def _sdm_update_nodes(self, plan, as_of):
+        """YTD target and actual, achievement, and the two year forecasts of each node (one UPDATE)."""
+        months_done = len([m for m in plan._sdm_months() if m <= as_of])
         pipeline = self._sdm_pipeline(plan, as_of)
-        for node in plan.node_ids:
-            ytd_target = sum(line.amount for line in node.line_ids if line.month in elapsed)
-            ytd_actual = sum(v["amount"] for m, v in actuals.get(node.id, {}).items() if m in elapsed)
-            node.write(
-                {
-                    "ytd_target": ytd_target,
-                    "ytd_actual": ytd_actual,
-                    "ytd_achievement": round(100.0 * ytd_actual / ytd_target, 2) if ytd_target else 0.0,
-                    "forecast_runrate": ytd_actual * 12.0 / months_done if months_done else 0.0,
-                    "forecast_pipeline": ytd_actual + pipeline(node),
-                }
+        nodes = plan.node_ids
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE sdm_sales_plan_node n
+                   SET ytd_target = y.target, ytd_actual = y.actual,
+                       ytd_achievement = CASE WHEN y.target > 0 THEN round(100.0 * y.actual / y.target, 2) ELSE 0 END,
+                       forecast_runrate = CASE WHEN %(months)s > 0 THEN y.actual * 12.0 / %(months)s ELSE 0 END,
+                       forecast_pipeline = y.actual + p.pipeline
+                  FROM (
+                    SELECT node_id, SUM(target_amount) AS target, SUM(actual_amount) AS actual
+                      FROM sdm_sales_achievement
+                     WHERE plan_id = %(plan)s AND month <= %(as_of)s
+                     GROUP BY node_id
+                  ) y
+                  JOIN unnest(%(ids)s::int[], %(pipelines)s::numeric[]) AS p(node_id, pipeline) USING (node_id)
+                 WHERE n.id = y.node_id
+                """,
+                months=months_done,
+                plan=plan.id,
+                as_of=as_of,
+                ids=nodes.ids,
+                pipelines=[pipeline(node) for node in nodes],
             )
+        )
+        nodes.invalidate_recordset(
+            ["ytd_target", "ytd_actual", "ytd_achievement", "forecast_runrate", "forecast_pipeline"]
+        )
 
     @api.model
     def _sdm_pipeline(self, plan, as_of):
