@@ -1,6 +1,7 @@
 import base64
 import io
 from datetime import date
+from unittest.mock import patch
 
 import openpyxl
 from freezegun import freeze_time
@@ -329,3 +330,22 @@ class TestPriceCompensation(CompensationCommon):
         with self.assertRaises(AccessError):
             notice.with_user(self.user_sales_a).write({"note": "mine"})
         self.assertEqual(D, notice.effective_date)
+
+    def test_large_notice_settles_in_background_batches(self):
+        self._invoice(self.customer_b, 5, 100, date(2026, 9, 15))
+        self._invoice(self.customer_c, 5, 100, date(2026, 9, 16))
+        notice = self._notice(basis="invoiced")
+        notice.action_compute()
+        notice.with_user(self.manager).action_approve()
+        with patch("odoo.addons.sdm_sales.models.sdm_price_notice.SETTLE_BATCH", 1):
+            notice.action_settle()  # 3 customers > 2 × batch: queued for the scheduled action
+            self.assertTrue(notice.settle_queued)
+            self.assertFalse(notice.move_ids)
+            Notice = self.env["sdm.price.notice"]
+            Notice._cron_settle(time_budget=0)  # one batch, then it stops: the cron comes back
+            self.assertEqual(len(notice.move_ids), 1)
+            self.assertEqual(notice.state, "approved")
+            Notice._cron_settle(time_budget=0)
+            Notice._cron_settle(time_budget=0)
+        self.assertEqual(len(notice.move_ids), 3, "one credit note per customer, none twice")
+        self.assertEqual((notice.state, notice.settle_queued), ("settled", False))
