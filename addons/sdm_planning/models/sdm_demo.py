@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 
 
@@ -6,8 +8,8 @@ class SdmDemo(models.AbstractModel):
 
     @api.model
     def _sdm_demo_sales_plan(self):
-        """This year's plan for the demo network: last year's sales plus 10 % for the company, distributed down
-        the tree by last year's shares, approved and locked, with its achievement so far."""
+        """This year's plan for the demo network: the last twelve months' sales plus 10 % for the company,
+        distributed down the tree by last year's shares, approved and locked, with its achievement so far."""
         if not self.env["res.users"].search_count([("login", "=", "wang.fang")], limit=1):
             return True
         year = fields.Date.context_today(self).year
@@ -17,14 +19,11 @@ class SdmDemo(models.AbstractModel):
         plan = Plan.create({"year": year, "use_margin": True})
         plan.action_build_nodes()
         root = plan.node_ids.filtered(lambda n: n.kind == "company")
-        last_year = (
-            self.env["sdm.sales.achievement"]
-            ._sdm_actuals(plan, root, plan.date_from.replace(year=year - 1), plan.date_to.replace(year=year - 1))
-            .get(root.id, {})
-        )
-        for line in root.line_ids:
-            before = last_year.get(line.month.replace(year=year - 1), {})
-            line.amount = plan.currency_id.round(before.get("amount", 0.0) * 1.1) or 100000.0
+        # The company aims at its last twelve months' monthly average plus 10 %.
+        today = fields.Date.context_today(self)
+        past = self.env["sdm.sales.achievement"]._sdm_actuals(plan, root, today - relativedelta(years=1), today)
+        monthly = sum(values["amount"] for values in past.get(root.id, {}).values()) / 12.0
+        root.line_ids.write({"amount": plan.currency_id.round(monthly * 1.1) or 100000.0})
         todo = root
         while todo:
             parents = todo.filtered("child_ids")
