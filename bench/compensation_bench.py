@@ -18,10 +18,13 @@ Results: a table on stdout and bench/results/compensation_bench.json.
 
 import json
 import os
+import sys
 import time
-import tracemalloc
 from datetime import date
 from pathlib import Path
+
+sys.path.insert(0, str(Path("bench").resolve()))  # run from the repository root
+from bench_common import make_log, measure
 
 EFFECTIVE = date(2026, 10, 1)
 PRODUCTS = 200
@@ -29,11 +32,8 @@ CUSTOMERS = 1000
 REPORTS = 20000
 LINES_PER_MOVE = 10
 STEPS = [int(n) for n in os.environ.get("SDM_BENCH_LINES", "10000,100000").split(",")]
+log = make_log("compensation-bench")
 RESULTS = Path(os.environ.get("SDM_BENCH_RESULTS", "bench/results/compensation_bench.json"))
-
-
-def log(msg):
-    print(f"[compensation-bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 def setup(env):
@@ -151,19 +151,6 @@ def load_invoices(env, products, partners, first_move, moves):
     cr.commit()
 
 
-def measure(env, label, func):
-    env.invalidate_all()
-    tracemalloc.start()
-    queries = env.cr.sql_log_count
-    started = time.monotonic()
-    result = func()
-    seconds = time.monotonic() - started
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    log(f"{label}: {seconds:.2f} s, peak {peak / 2**20:.1f} MiB, {env.cr.sql_log_count - queries} queries, {result}")
-    return {"seconds": round(seconds, 3), "peak_mib": round(peak / 2**20, 2), "result": result}
-
-
 def run(env, products, lines):
     row = {"invoice_lines": lines}
 
@@ -180,7 +167,7 @@ def run(env, products, lines):
         )
         return len(groups)
 
-    row["baseline_read_group"] = measure(env, "stock read_group (baseline)", baseline)
+    row["baseline_read_group"] = measure(env, log, "stock read_group (baseline)", baseline)
     notice = env["sdm.price.notice"].create(
         {
             "effective_date": EFFECTIVE,
@@ -200,7 +187,7 @@ def run(env, products, lines):
         lines, sources = env.cr.fetchone()
         return {"lines": lines, "sources": sources, "amount": notice.amount_total}
 
-    row["compute"] = measure(env, "notice compute", compute)
+    row["compute"] = measure(env, log, "notice compute", compute)
     env.cr.commit()
     return row
 

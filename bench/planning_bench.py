@@ -17,19 +17,19 @@ Results: a table on stdout and bench/results/planning_bench.json.
 
 import json
 import os
+import sys
 import time
-import tracemalloc
 from datetime import date
 from pathlib import Path
+
+sys.path.insert(0, str(Path("bench").resolve()))  # run from the repository root
+from bench_common import make_log, measure
 
 REGIONS, BRANCHES, SALESPEOPLE = 10, 50, 500
 LINES_PER_MOVE = 10
 STEPS = [int(n) for n in os.environ.get("SDM_BENCH_LINES", "100000,1000000").split(",")]
+log = make_log("planning-bench")
 RESULTS = Path(os.environ.get("SDM_BENCH_RESULTS", "bench/results/planning_bench.json"))
-
-
-def log(msg):
-    print(f"[planning-bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 def setup(env):
@@ -124,19 +124,6 @@ def load(env, partners, product, first_move, moves):
     cr.commit()
 
 
-def measure(env, label, func):
-    env.invalidate_all()
-    tracemalloc.start()
-    queries = env.cr.sql_log_count
-    started = time.monotonic()
-    result = func()
-    seconds = time.monotonic() - started
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    log(f"{label}: {seconds:.2f} s, peak {peak / 2**20:.1f} MiB, {env.cr.sql_log_count - queries} queries, {result}")
-    return {"seconds": round(seconds, 3), "peak_mib": round(peak / 2**20, 2), "result": result}
-
-
 def main(env):
     env = env(user=env.ref("base.user_admin").id, context={"tracking_disable": True})
     if env["sdm.region"].search_count([("code", "=", "BPR0")]):
@@ -154,6 +141,7 @@ def main(env):
         row = {"invoice_lines": loaded}
         row["baseline"] = measure(
             env,
+            log,
             "stock read_group (baseline)",
             lambda: len(
                 env["account.move.line"]._read_group(
@@ -169,12 +157,14 @@ def main(env):
         )
         row["refresh"] = measure(
             env,
+            log,
             "achievement refresh",
             lambda: Achievement._sdm_refresh(plan, as_of=date(2026, 12, 31)) and len(plan.node_ids),
         )
         env.cr.commit()
         row["pivot"] = measure(
             env,
+            log,
             "pivot read_group",
             lambda: len(
                 Achievement.read_group(

@@ -25,11 +25,13 @@ bench/results/scoring_bench.json.
 
 import json
 import os
+import sys
 import time
-import tracemalloc
 from datetime import date
 from pathlib import Path
 
+sys.path.insert(0, str(Path("bench").resolve()))  # run from the repository root
+from bench_common import make_log, measure
 from dateutil.relativedelta import relativedelta
 
 TODAY = date(2026, 11, 10)
@@ -37,11 +39,8 @@ MONTHS = 12
 CUSTOMERS = int(os.environ.get("SDM_BENCH_CUSTOMERS", "10000"))
 MOVES = int(os.environ.get("SDM_BENCH_MOVES", "8"))
 PRODUCTS = 20
+log = make_log("scoring-bench")
 RESULTS = Path(os.environ.get("SDM_BENCH_RESULTS", "bench/results/scoring_bench.json"))
-
-
-def log(msg):
-    print(f"[scoring-bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 def setup(env):
@@ -183,19 +182,6 @@ def load(env, products, regions, first, last):
     return moves
 
 
-def measure(env, label, func):
-    env.invalidate_all()
-    tracemalloc.start()
-    queries = env.cr.sql_log_count
-    started = time.monotonic()
-    result = func()
-    seconds = time.monotonic() - started
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    log(f"{label}: {seconds:.2f} s, peak {peak / 2**20:.1f} MiB, {env.cr.sql_log_count - queries} queries")
-    return {"seconds": round(seconds, 3), "peak_mib": round(peak / 2**20, 2), "result": result}
-
-
 def run(env, customers_count, moves):
     Usage = env["sdm.platform.usage"]
     partners = env["res.partner"].search([("name", "like", "Bench customer %")])
@@ -218,9 +204,10 @@ def run(env, customers_count, moves):
         )
         return len(groups)
 
-    row["baseline_read_group"] = measure(env, "stock read_group (baseline)", baseline)
+    row["baseline_read_group"] = measure(env, log, "stock read_group (baseline)", baseline)
     row["recompute"] = measure(
         env,
+        log,
         "platform analysis recompute",
         lambda: (
             Usage._cron_sdm_recompute(batch_size=2000, time_budget=0, today=TODAY)
@@ -228,11 +215,12 @@ def run(env, customers_count, moves):
         ),
     )
     row["measure_on_time"] = measure(
-        env, "on-time delivery measure", lambda: len(delivery._sdm_measure(partners, TODAY))
+        env, log, "on-time delivery measure", lambda: len(delivery._sdm_measure(partners, TODAY))
     )
-    row["measure_share"] = measure(env, "share of usage measure", lambda: len(share._sdm_measure(partners, TODAY)))
+    row["measure_share"] = measure(env, log, "share of usage measure", lambda: len(share._sdm_measure(partners, TODAY)))
     row["alerts"] = measure(
         env,
+        log,
         "alerts",
         lambda: (
             env["res.partner"]._cron_sdm_defense_alerts(today=TODAY)

@@ -1,5 +1,4 @@
 from odoo import models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
@@ -55,14 +54,14 @@ class SaleOrder(models.Model):
                         )
                     )
             if problems:
-                message = self.env._(
-                    "Order %(order)s exceeds the regional allocation:\n%(lines)s",
-                    order=order.name,
-                    lines="\n".join(problems),
+                order._sdm_warn_or_block(
+                    mode,
+                    self.env._(
+                        "Order %(order)s exceeds the regional allocation:\n%(lines)s",
+                        order=order.name,
+                        lines="\n".join(problems),
+                    ),
                 )
-                if mode == "block":
-                    raise UserError(message)
-                order.message_post(body=message)
 
     def action_confirm(self):
         self.filtered(lambda o: o.state in ("draft", "sent"))._sdm_check_allocations()

@@ -105,28 +105,21 @@ class SdmSalesPlanXlsx(models.TransientModel):
                 if value in (None, ""):
                     value = 0.0
                 if isinstance(value, bool) or not isinstance(value, int | float):
-                    errors.append(
-                        self.env._(
-                            "Row %(row)s (%(node)s), %(month)s: “%(value)s” is not a number.",
-                            row=line_no,
-                            node=node.name,
-                            month=month.strftime("%Y-%m"),
-                            value=value,
-                        )
-                    )
+                    problem = self.env._("“%s” is not a number", value)
+                elif value < 0:
+                    problem = self.env._("%s is negative", value)
+                else:
+                    values[(node, month)] = float(value)
                     continue
-                if value < 0:
-                    errors.append(
-                        self.env._(
-                            "Row %(row)s (%(node)s), %(month)s: %(value)s is negative.",
-                            row=line_no,
-                            node=node.name,
-                            month=month.strftime("%Y-%m"),
-                            value=value,
-                        )
+                errors.append(
+                    self.env._(
+                        "Row %(row)s (%(node)s), %(month)s: %(problem)s.",
+                        row=line_no,
+                        node=node.name,
+                        month=month.strftime("%Y-%m"),
+                        problem=problem,
                     )
-                    continue
-                values[(node, month)] = float(value)
+                )
         return values, errors
 
     def action_import(self):

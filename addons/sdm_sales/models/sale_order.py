@@ -162,15 +162,22 @@ class SaleOrder(models.Model):
                         )
                 if not shortfalls:
                     continue
-                message = self.env._(
-                    "Not enough forecasted stock in warehouse %(warehouse)s for order %(order)s:\n%(lines)s",
-                    warehouse=order.warehouse_id.name,
-                    order=order.name,
-                    lines="\n".join(shortfalls),
+                order._sdm_warn_or_block(
+                    mode,
+                    self.env._(
+                        "Not enough forecasted stock in warehouse %(warehouse)s for order %(order)s:\n%(lines)s",
+                        warehouse=order.warehouse_id.name,
+                        order=order.name,
+                        lines="\n".join(shortfalls),
+                    ),
                 )
-                if mode == "block":
-                    raise UserError(message)
-                order.message_post(body=message)
+
+    def _sdm_warn_or_block(self, mode, message):
+        """An order control's outcome: ``block`` refuses with the message, ``warn`` logs it on the order."""
+        self.ensure_one()
+        if mode == "block":
+            raise UserError(message)
+        self.message_post(body=message)
 
     def _sdm_balance_kinds(self):
         """Customer balances an order consumes, in this order (sdm_finance adds rebates)."""

@@ -38,34 +38,21 @@ class SdmPriceNoticeProduct(models.Model):
     def _check_prices(self):
         for line in self:
             notice = line.notice_id
-            if line.old_price < 0 or line.new_price < 0:
-                raise ValidationError(
-                    self.env._(
-                        "%(notice)s, %(product)s: prices cannot be negative (old %(old)s, new %(new)s).",
-                        notice=notice.name,
-                        product=line.product_id.display_name,
-                        old=line.old_price,
-                        new=line.new_price,
-                    )
-                )
             compare = line.currency_id.compare_amounts(line.new_price, line.old_price)
-            if notice.kind == "decrease" and compare >= 0:
-                raise ValidationError(
-                    self.env._(
-                        "%(notice)s is a price decrease, but %(product)s goes from %(old)s to %(new)s.",
-                        notice=notice.name,
-                        product=line.product_id.display_name,
-                        old=line.old_price,
-                        new=line.new_price,
-                    )
-                )
-            if notice.kind == "increase" and compare <= 0:
-                raise ValidationError(
-                    self.env._(
-                        "%(notice)s is a price increase, but %(product)s goes from %(old)s to %(new)s.",
-                        notice=notice.name,
-                        product=line.product_id.display_name,
-                        old=line.old_price,
-                        new=line.new_price,
-                    )
-                )
+            if line.old_price < 0 or line.new_price < 0:
+                message = self.env._("%(notice)s, %(product)s: prices cannot be negative (old %(old)s, new %(new)s).")
+            elif notice.kind == "decrease" and compare >= 0:
+                message = self.env._("%(notice)s is a price decrease, but %(product)s goes from %(old)s to %(new)s.")
+            elif notice.kind == "increase" and compare <= 0:
+                message = self.env._("%(notice)s is a price increase, but %(product)s goes from %(old)s to %(new)s.")
+            else:
+                continue
+            raise ValidationError(
+                message
+                % {
+                    "notice": notice.name,
+                    "product": line.product_id.display_name,
+                    "old": line.old_price,
+                    "new": line.new_price,
+                }
+            )

@@ -13,6 +13,12 @@ from .compensation_common import CompensationCommon, D
 
 
 class TestPriceCompensation(CompensationCommon):
+    def _fixed_pricelist(self, name, price):
+        item = {"applied_on": "0_product_variant", "product_id": self.valve.id, "compute_price": "fixed"}
+        return self.env["product.pricelist"].create(
+            {"name": name, "item_ids": [Command.create(dict(item, fixed_price=price))]}
+        )
+
     def test_basis_stock_fifo_after_refunds_and_discounts(self):
         notice = self._notice(basis="stock")
         notice.action_compute()
@@ -128,21 +134,7 @@ class TestPriceCompensation(CompensationCommon):
         self.assertEqual(notice.amount_total, 90.0)
 
     def test_pricelist_update_and_order_repricing(self):
-        pricelist = self.env["product.pricelist"].create(
-            {
-                "name": "Distributors",
-                "item_ids": [
-                    Command.create(
-                        {
-                            "applied_on": "0_product_variant",
-                            "product_id": self.valve.id,
-                            "compute_price": "fixed",
-                            "fixed_price": 100,
-                        }
-                    )
-                ],
-            }
-        )
+        pricelist = self._fixed_pricelist("Distributors", 100)
         self.customer_a.property_product_pricelist = pricelist
         order = self.env["sale.order"].create(
             {
@@ -164,21 +156,7 @@ class TestPriceCompensation(CompensationCommon):
         self.assertTrue(notice.pricelist_updated)
 
     def test_future_prices_change_on_the_effective_date(self):
-        pricelist = self.env["product.pricelist"].create(
-            {
-                "name": "Dealers",
-                "item_ids": [
-                    Command.create(
-                        {
-                            "applied_on": "0_product_variant",
-                            "product_id": self.valve.id,
-                            "compute_price": "fixed",
-                            "fixed_price": 100,
-                        }
-                    )
-                ],
-            }
-        )
+        pricelist = self._fixed_pricelist("Dealers", 100)
         with freeze_time("2026-09-20"):
             notice = self._notice(scope="pricelist", pricelist_ids=[Command.set(pricelist.ids)], update_pricelist=True)
             notice.action_compute()
