@@ -3,6 +3,7 @@
 #
 #   tools/sdm.sh run            set everything up, install the demo database, serve http://localhost:8069
 #   tools/sdm.sh test [ARGS]    fresh test database + every test through pytest-odoo (ARGS go to pytest)
+#   tools/sdm.sh e2e [ARGS]     fresh e2e database + the browser/API suite in tests/e2e (Playwright + odoorpc)
 #   tools/sdm.sh test-odoo      stock Odoo's sale / sale_stock / account tests with our addons installed
 #   tools/sdm.sh lint           pre-commit (ruff + pylint-odoo)
 #   tools/sdm.sh pot            regenerate addons/*/i18n/*.pot and merge them into zh_CN.po
@@ -23,6 +24,8 @@ DB_PASSWORD="${SDM_DB_PASSWORD:-odoo}"
 DEMO_DB="${SDM_DB:-sdm_demo}"
 TEST_DB="${SDM_TEST_DB:-sdm_test}"
 REGRESS_DB="${SDM_REGRESS_DB:-sdm_regress}"
+E2E_DB="${SDM_E2E_DB:-sdm_e2e}"
+E2E_VENV="${SDM_E2E_VENV:-$HOME/.cache/sdm-odoo/venv-e2e}"
 HTTP_PORT="${SDM_HTTP_PORT:-8069}"
 SDM_ADDONS="sdm_sales,sdm_finance,sdm_planning,sdm_crm_scoring"
 CONF="$STATE/odoo.conf"
@@ -218,6 +221,8 @@ cmd_test() {
         for d in "$ROOT"/addons/*/tests; do targets+=("$d"); done
         targets+=("$ROOT/tests")
     fi
+    # tests/e2e drives a browser from its own virtualenv: `make e2e`.
+    targets+=("--ignore=$ROOT/tests/e2e")
     log "Running pytest-odoo on ${targets[*]}"
     set +e
     (cd "$ROOT" && SDM_ODOO_CONF="$CONF" SDM_ODOO_SRC="$ODOO_SRC" \
@@ -226,6 +231,45 @@ cmd_test() {
     local rc=$?
     set -e
     log "test command finished in $((SECONDS - started)) s (exit $rc)"
+    return $rc
+}
+
+ensure_e2e_venv() {
+    local stamp="$E2E_VENV/.sdm-requirements" want
+    want="$(sha1sum "$ROOT/requirements-e2e.txt" | cut -c1-40)"
+    if [ -x "$E2E_VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+        return
+    fi
+    log "Preparing the end-to-end virtualenv $E2E_VENV (Playwright without its browsers, odoorpc)"
+    [ -x "$E2E_VENV/bin/python" ] || "$PYTHON" -m venv "$E2E_VENV"
+    "$E2E_VENV/bin/pip" install -q -r "$ROOT/requirements-e2e.txt"
+    echo "$want" >"$stamp"
+}
+
+cmd_e2e() {
+    setup
+    local started=$SECONDS
+    # Debian's browser and driver; CJK fonts so that 简体中文 screens render.
+    ensure_debian_packages chromium chromium-driver fonts-noto-cjk
+    command -v chromium >/dev/null || die "Debian's chromium is missing (as root: apt-get install chromium chromium-driver)"
+    ensure_e2e_venv
+    if [ -n "${SDM_REUSE_DB:-}" ] && odoo_db installed "$E2E_DB" "$SDM_ADDONS"; then
+        log "Reusing e2e database $E2E_DB (SDM_REUSE_DB is set)"
+    else
+        log "Creating a fresh e2e database $E2E_DB and installing $SDM_ADDONS"
+        odoo_db drop "$E2E_DB"
+        odoo_db create "$E2E_DB" --lang en_US
+        odoo_bin -d "$E2E_DB" -i "$SDM_ADDONS" --without-demo=all --load-language=zh_CN \
+            --stop-after-init --log-level=warn
+        odoo_db installed "$E2E_DB" "$SDM_ADDONS" || die "the SDM addons did not install in $E2E_DB"
+    fi
+    log "Running the end-to-end suite (tests/e2e) against $E2E_DB"
+    set +e
+    (cd "$ROOT" && SDM_ODOO_CONF="$CONF" SDM_ODOO_SRC="$ODOO_SRC" SDM_ODOO_PYTHON="$VENV/bin/python" \
+        SDM_E2E_DB="$E2E_DB" "$E2E_VENV/bin/python" -m pytest -p no:cacheprovider "${@:-tests/e2e}")
+    local rc=$?
+    set -e
+    log "e2e command finished in $((SECONDS - started)) s (exit $rc)"
     return $rc
 }
 
@@ -282,6 +326,7 @@ case "${1:-}" in
     run) shift; cmd_run "$@" ;;
     test) shift; cmd_test "$@" ;;
     test-odoo) shift; cmd_test_odoo "$@" ;;
+    e2e) shift; cmd_e2e "$@" ;;
     lint) shift; cmd_lint "$@" ;;
     pot) shift; cmd_pot "$@" ;;
     setup) shift; setup; log "ready: $CONF" ;;
@@ -299,5 +344,5 @@ case "${1:-}" in
             *) odoo_bin "$@" ;;
         esac
         ;;
-    *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

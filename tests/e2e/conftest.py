@@ -1,0 +1,427 @@
+"""End-to-end suite: a real multi-worker Odoo server on the e2e database, Debian's Chromium driven by Playwright
+(desktop 1440x900 and phone 390x844) and the external API through odoorpc.
+
+Run by ``make e2e`` (tools/sdm.sh e2e) from its own virtualenv; the server runs with the project's virtualenv.
+Screenshots of every key screen land in tests/e2e/screenshots/ (git-ignored); a failing test adds
+``FAILED-<test>-<n>.png`` of every page it had open.
+"""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import odoorpc
+import pytest
+from playwright.sync_api import sync_playwright
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+SHOTS = HERE / "screenshots"
+CHROMIUM = os.environ.get("SDM_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "e2e-Pass-2026"
+
+SIZES = {
+    "desktop": {"viewport": {"width": 1440, "height": 900}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+        "user_agent": (
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/156.0.0.0 Mobile Safari/537.36"
+        ),
+    },
+}
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- server
+@pytest.fixture(scope="session")
+def server():
+    """The e2e database served like production: prefork workers, time limits, no cron thread (the tests call
+    what they need)."""
+    db = os.environ.get("SDM_E2E_DB", "sdm_e2e")
+    conf = os.environ.get("SDM_ODOO_CONF", str(ROOT / ".local" / "odoo.conf"))
+    src = os.environ.get("SDM_ODOO_SRC", "/opt/odoo/18.0")
+    python = os.environ.get("SDM_ODOO_PYTHON", str(Path.home() / ".cache/sdm-odoo/venv-py311/bin/python"))
+    port = _free_port()
+    workers = os.environ.get("SDM_E2E_WORKERS", "2")
+    cmd = [python, os.path.join(src, "odoo-bin"), "-c", conf, "-d", db, f"--db-filter=^{db}$"]
+    cmd += [f"--http-port={port}", f"--gevent-port={_free_port()}", f"--workers={workers}"]
+    cmd += ["--max-cron-threads=0", "--limit-time-real=120", "--limit-time-cpu=60", "--log-level=warn"]
+    cmd += ["--limit-memory-soft=2147483648", "--limit-memory-hard=2684354560"]
+    log = open(HERE / "server.log", "w")  # noqa: SIM115 - closed at the end of the session
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/web/login", timeout=10) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            assert proc.poll() is None, (HERE / "server.log").read_text()[-3000:]
+            assert time.monotonic() < deadline, "the Odoo server did not answer within 180 s"
+            time.sleep(1)
+        yield {"url": url, "port": port, "db": db}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+# --------------------------------------------------------------------------- external API
+class Rpc:
+    """One user's odoorpc session, with the few calls the tests need."""
+
+    def __init__(self, server, login, password):
+        self.odoo = odoorpc.ODOO("127.0.0.1", port=server["port"], timeout=120)
+        self.odoo.login(server["db"], login, password)
+        self.uid = self.odoo.env.uid
+        self.login = login
+
+    def call(self, model, method, *args, **kwargs):
+        return self.odoo.execute_kw(model, method, list(args), kwargs)
+
+    def create(self, model, vals, **context):
+        return self.call(model, "create", vals, context=context) if context else self.call(model, "create", vals)
+
+    def write(self, model, ids, vals):
+        return self.call(model, "write", ids if isinstance(ids, list) else [ids], vals)
+
+    def read(self, model, ids, fields):
+        records = self.call(model, "read", ids if isinstance(ids, list) else [ids], fields)
+        return records if isinstance(ids, list) else records[0]
+
+    def search_read(self, model, domain, fields, **kwargs):
+        return self.call(model, "search_read", domain, fields, **kwargs)
+
+    def ref(self, xmlid):
+        module, name = xmlid.split(".")
+        rows = self.search_read("ir.model.data", [("module", "=", module), ("name", "=", name)], ["res_id"])
+        assert rows, f"no record {xmlid}"
+        return rows[0]["res_id"]
+
+
+@pytest.fixture(scope="session")
+def admin(server):
+    return Rpc(server, "admin", "admin")
+
+
+@pytest.fixture(scope="session")
+def rpc_as(server):
+    sessions = {}
+
+    def connect(login, password=PASSWORD):
+        if login not in sessions:
+            sessions[login] = Rpc(server, login, password)
+        return sessions[login]
+
+    return connect
+
+
+@pytest.fixture(scope="session")
+def world(admin):
+    """People and master data shared by the flows, created through the API as an administrator would."""
+    company = admin.read("res.users", admin.uid, ["company_id"])["company_id"][0]
+    ref = admin.ref
+    groups = {
+        "sales": [ref("sdm_sales.group_sdm_user")],
+        "sales2": [ref("sdm_sales.group_sdm_user")],
+        "zh": [ref("sdm_sales.group_sdm_user")],
+        "credit": [ref("sdm_sales.group_sdm_credit_controller")],
+        "manager": [
+            ref("sdm_sales.group_sdm_regional_manager"),
+            ref("sales_team.group_sale_manager"),
+            ref("account.group_account_invoice"),
+        ],
+        "finance": [ref("sdm_sales.group_sdm_finance"), ref("sales_team.group_sale_manager")],
+        "planner": [ref("sdm_sales.group_sdm_planner")],
+    }
+    names = {
+        "sales": "Lin Sales",
+        "sales2": "Zhou Sales",
+        "zh": "王芳",
+        "credit": "Chen Credit",
+        "manager": "Li Manager",
+        "finance": "Xu Finance",
+        "planner": "Hu Planner",
+    }
+    users = {}
+    for key, group_ids in groups.items():
+        login = f"e2e.{key}"
+        found = admin.search_read("res.users", [("login", "=", login)], ["id"])
+        vals = {
+            "name": names[key],
+            "login": login,
+            "password": PASSWORD,
+            "email": f"{login}@example.com",
+            "company_id": company,
+            "company_ids": [(6, 0, [company])],
+            "groups_id": [(6, 0, [ref("base.group_user"), *group_ids])],
+            "lang": "zh_CN" if key == "zh" else "en_US",
+            "tz": "Asia/Shanghai",
+        }
+        if found:
+            users[key] = found[0]["id"]
+            admin.write("res.users", users[key], vals)
+        else:
+            users[key] = admin.create("res.users", vals, no_reset_password=True)
+    region = admin.search_read("sdm.region", [("name", "=", "E2E East")], ["id"])
+    region = region[0]["id"] if region else admin.create("sdm.region", {"name": "E2E East", "code": "E2E"})
+    admin.write("sdm.region", region, {"manager_id": users["manager"]})
+    product = _product(admin, "E2E Valve DN50", 100.0)
+    return {"company": company, "users": users, "region": region, "product": product}
+
+
+def _product(admin, name, price):
+    found = admin.search_read("product.product", [("name", "=", name)], ["id"])
+    if found:
+        return found[0]["id"]
+    return admin.create(
+        "product.product",
+        {"name": name, "list_price": price, "standard_price": price * 0.6, "type": "consu", "invoice_policy": "order"},
+    )
+
+
+@pytest.fixture(scope="session")
+def make_customer(admin, world):
+    counter = {"n": 0}
+
+    def make(name, salesperson="sales", **vals):
+        counter["n"] += 1
+        values = {
+            "name": f"{name} {counter['n']}",
+            "is_company": True,
+            "user_id": world["users"][salesperson],
+            "sdm_region_id": world["region"],
+        }
+        values.update(vals)
+        return admin.create("res.partner", values)
+
+    return make
+
+
+# --------------------------------------------------------------------------- browser
+@pytest.fixture(scope="session")
+def playwright_browser():
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_screenshots():
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    SHOTS.mkdir(parents=True)
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def size(request):
+    return request.param
+
+
+class Screen:
+    """One user's browser tab with the Odoo-aware steps the flows use."""
+
+    def __init__(self, ui, page, who):
+        self.ui = ui
+        self.page = page
+        self.who = who
+        self.phone = ui.size == "phone"
+
+    # navigation ----------------------------------------------------------
+    def go(self, path, wait=".o_action_manager .o_view_controller"):
+        self.page.goto(self.ui.url + path)
+        self.ready(wait)
+
+    def action(self, xmlid, res_id=None, wait=".o_action_manager .o_view_controller"):
+        self.go(f"/odoo/action-{xmlid}" + (f"/{res_id}" if res_id else ""), wait)
+
+    def record(self, model, res_id):
+        self.go(f"/odoo/{model}/{res_id}", ".o_form_view")
+
+    def ready(self, selector=".o_action_manager .o_view_controller"):
+        if selector:
+            self.page.locator(selector).first.wait_for(state="visible")
+        self.page.wait_for_function(
+            "!document.querySelector('.o_blockUI') && !document.querySelector('.o_loading_indicator')"
+        )
+        self.no_error()
+
+    def no_error(self):
+        dialog = self.page.locator(".o_error_dialog")
+        if dialog.count() and dialog.first.is_visible():
+            text = dialog.first.inner_text()
+            raise AssertionError(f"Odoo error dialog for {self.who}: {text[:2000]}")
+
+    # shots -----------------------------------------------------------------
+    def shot(self, step, full_page=False):
+        self.ui.counter += 1
+        name = f"{self.ui.flow}-{self.ui.size}-{self.ui.counter:02d}-{step}.png"
+        self.page.screenshot(path=str(SHOTS / name), full_page=full_page)
+        return SHOTS / name
+
+    # form helpers ----------------------------------------------------------
+    def field(self, name, scope=None):
+        root = self.page.locator(scope) if scope else self.page
+        return root.locator(f".o_field_widget[name='{name}']").first
+
+    def fill(self, name, value, scope=None):
+        target = self.field(name, scope)
+        editor = target.locator("textarea, input").first
+        editor.fill(str(value))
+        editor.press("Tab") if editor.evaluate("e => e.tagName") == "INPUT" else None
+        self.ready(None)
+
+    def select(self, name, label, scope=None):
+        self.field(name, scope).locator("select").select_option(label=label)
+        self.ready(None)
+
+    def radio(self, name, label, scope=None):
+        self.field(name, scope).get_by_label(label, exact=True).check()
+        self.ready(None)
+
+    def check(self, name, value=True, scope=None):
+        box = self.field(name, scope).locator("input[type=checkbox]")
+        if box.is_checked() != value:
+            box.click(force=True)  # the custom checkbox hides the real input behind its label
+        self.ready(None)
+
+    def many2one(self, name, text, scope=None, pick=None):
+        editor = self.field(name, scope).locator("input").first
+        editor.click()
+        editor.fill(text)
+        menu = self.page.locator(".o-autocomplete--dropdown-menu").first
+        menu.wait_for(state="visible")
+        menu.locator(".o-autocomplete--dropdown-item", has_text=pick or text).first.click()
+        self.ready(None)
+
+    def many2many_tag(self, name, text, scope=None):
+        self.many2one(name, text, scope)
+
+    def save(self):
+        self.page.locator(".o_form_button_save:visible").first.click()
+        self.page.locator(".o_form_saved, .o_form_status_indicator_buttons.invisible").first.wait_for(
+            state="attached"
+        )
+        self.ready(None)
+
+    def button(self, name, scope=None):
+        """Click an object button by method name; on phones the form header folds extra buttons into a menu."""
+        root = self.page.locator(scope) if scope else self.page
+        target = root.locator(f"button[name='{name}']:visible").first
+        if not target.count():
+            toggle = self.page.locator(".o_statusbar_buttons .dropdown-toggle:visible, .o_cp_action_menus ~ *")
+            more = self.page.locator(".o_statusbar_buttons button.dropdown-toggle:visible").first
+            if more.count():
+                more.click()
+            elif toggle.count():
+                toggle.first.click()
+            target = self.page.locator(f".dropdown-menu button[name='{name}']:visible, button[name='{name}']:visible")
+            target = target.first
+        target.click()
+        self.ready(None)
+
+    def dialog(self):
+        dialog = self.page.locator(".modal-dialog:visible").last
+        dialog.wait_for(state="visible")
+        return dialog
+
+    def dialog_text(self):
+        return self.dialog().inner_text()
+
+    def close_dialog(self):
+        self.dialog().locator(".modal-footer button.btn-primary, .modal-footer button").first.click()
+        self.ready(None)
+
+    def text(self):
+        return self.page.locator(".o_action_manager").inner_text()
+
+    def notification(self):
+        toast = self.page.locator(".o_notification").last
+        toast.wait_for(state="visible")
+        return toast.inner_text()
+
+
+class UI:
+    def __init__(self, browser, server, size, flow):
+        self.browser = browser
+        self.url = server["url"]
+        self.size = size
+        self.flow = flow
+        self.counter = 0
+        self.contexts = []
+        self.screens = []
+
+    def login(self, login, password=PASSWORD):
+        context = self.browser.new_context(locale="en-US", timezone_id="Asia/Shanghai", **SIZES[self.size])
+        context.set_default_timeout(30_000)
+        context.set_default_navigation_timeout(90_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.goto(self.url + "/web/login")
+        page.fill("input[name=login]", login)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.locator(".o_main_navbar").wait_for(state="visible", timeout=90_000)
+        screen = Screen(self, page, login)
+        self.screens.append(screen)
+        return screen
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def ui(request, playwright_browser, server, size):
+    flow = re.sub(r"^test_", "", request.node.originalname)
+    session = UI(playwright_browser, server, size, flow)
+    request.node.sdm_ui = session
+    yield session
+    session.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    session = getattr(item, "sdm_ui", None)
+    if report.when == "call" and report.failed and session:
+        for index, screen in enumerate(session.screens):
+            try:
+                name = f"FAILED-{session.flow}-{session.size}-{index}-{screen.who}.png"
+                screen.page.screenshot(path=str(SHOTS / name), full_page=True)
+            except Exception:  # noqa: BLE001 - a dead page must not hide the test's own failure
+                pass
