@@ -8,7 +8,6 @@ Screenshots of every key screen land in tests/e2e/screenshots/ (git-ignored); a 
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -61,7 +60,7 @@ def server():
     cmd += [f"--http-port={port}", f"--gevent-port={_free_port()}", f"--workers={workers}"]
     cmd += ["--max-cron-threads=0", "--limit-time-real=120", "--limit-time-cpu=60", "--log-level=warn"]
     cmd += ["--limit-memory-soft=2147483648", "--limit-memory-hard=2684354560"]
-    log = open(HERE / "server.log", "w")  # noqa: SIM115 - closed at the end of the session
+    log = open(HERE / "server.log", "w")  # closed at the end of the session
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -241,9 +240,8 @@ def playwright_browser():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _fresh_screenshots():
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    SHOTS.mkdir(parents=True)
+def _screenshots_folder():
+    SHOTS.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(params=["desktop", "phone"])
@@ -319,42 +317,75 @@ class Screen:
         self.ready(None)
 
     def many2one(self, name, text, scope=None, pick=None):
+        """Choose a record in a many2one: the autocomplete on desktop, the full-screen search dialog on phones."""
         editor = self.field(name, scope).locator("input").first
         editor.click()
-        editor.fill(text)
-        menu = self.page.locator(".o-autocomplete--dropdown-menu").first
-        menu.wait_for(state="visible")
-        menu.locator(".o-autocomplete--dropdown-item", has_text=pick or text).first.click()
+        if editor.get_attribute("readonly") is not None and self.phone:
+            picker = self.page.locator(".modal:visible").last
+            picker.locator(".o_kanban_view, .o_list_view").first.wait_for(state="visible")
+            search = picker.locator(".o_searchview_input")
+            if not search.count() or not search.first.is_visible():
+                picker.locator(".o_enable_searchview, button:has(.fa-search)").first.click()
+            search.first.fill(text)
+            search.first.press("Enter")
+            card = picker.locator(".o_kanban_record:not(.o_kanban_ghost), .o_data_row").filter(has_text=pick or text)
+            opened = self.page.locator(".modal:visible").count()
+            card.first.click()
+            self.page.wait_for_function(
+                "n => [...document.querySelectorAll('.modal')].filter(m => m.offsetParent || m.getClientRects().length)"
+                ".length < n",
+                arg=opened,
+            )
+        else:
+            editor.fill(text)
+            menu = self.page.locator(".o-autocomplete--dropdown-menu").first
+            menu.wait_for(state="visible")
+            menu.locator(".o-autocomplete--dropdown-item", has_text=pick or text).first.click()
         self.ready(None)
 
     def many2many_tag(self, name, text, scope=None):
         self.many2one(name, text, scope)
 
     def save(self):
-        self.page.locator(".o_form_button_save:visible").first.click()
-        self.page.locator(".o_form_saved, .o_form_status_indicator_buttons.invisible").first.wait_for(
-            state="attached"
-        )
+        """Save the main form and wait until Odoo shows it saved (the save button leaves the control panel)."""
+        save = self.page.locator(".o_control_panel .o_form_button_save:visible")
+        for _attempt in range(3):
+            if not save.count():
+                break
+            save.first.click()
+            try:
+                save.first.wait_for(state="hidden", timeout=10_000)
+            except Exception:  # an onchange still running swallowed the click: try again
+                self.no_error()
+        assert not save.count(), f"the form of {self.who} could not be saved"
         self.ready(None)
 
-    def button(self, name, scope=None):
-        """Click an object button by method name; on phones the form header folds extra buttons into a menu."""
+    def button(self, name, scope=None, expect_warning=False):
+        """Click an object button by method name. On phones the form header folds the buttons that do not fit into
+        a "⋮" menu. With ``expect_warning`` the click must end on Odoo's warning dialog (UserError,
+        ValidationError): its text is returned and the dialog closed."""
         root = self.page.locator(scope) if scope else self.page
         target = root.locator(f"button[name='{name}']:visible").first
-        if not target.count():
-            toggle = self.page.locator(".o_statusbar_buttons .dropdown-toggle:visible, .o_cp_action_menus ~ *")
-            more = self.page.locator(".o_statusbar_buttons button.dropdown-toggle:visible").first
-            if more.count():
-                more.click()
-            elif toggle.count():
-                toggle.first.click()
-            target = self.page.locator(f".dropdown-menu button[name='{name}']:visible, button[name='{name}']:visible")
-            target = target.first
+        if not target.count() and not scope:
+            # phones: the header's buttons sit in the control panel's gear menu
+            self.page.locator(".o_control_panel .o_cp_action_menus .dropdown-toggle:visible").first.click()
+            target = self.page.locator(f".o-dropdown--menu [name='{name}']:visible").first
         target.click()
+        if expect_warning:
+            dialog = self.page.locator(".o_error_dialog").first
+            dialog.wait_for(state="visible")
+            text = dialog.inner_text()
+            return text
         self.ready(None)
+        return None
+
+    def close_warning(self):
+        dialog = self.page.locator(".o_error_dialog").first
+        dialog.locator("button.btn-primary, .modal-footer button").first.click()
+        dialog.wait_for(state="detached")
 
     def dialog(self):
-        dialog = self.page.locator(".modal-dialog:visible").last
+        dialog = self.page.locator(".modal:visible").last
         dialog.wait_for(state="visible")
         return dialog
 
@@ -408,6 +439,9 @@ class UI:
 def ui(request, playwright_browser, server, size):
     flow = re.sub(r"^test_", "", request.node.originalname)
     session = UI(playwright_browser, server, size, flow)
+    # a flow's screenshots of an earlier run go; the other flows' stay
+    for old in [*SHOTS.glob(f"{flow}-{size}-*.png"), *SHOTS.glob(f"FAILED-{flow}-{size}-*.png")]:
+        old.unlink()
     request.node.sdm_ui = session
     yield session
     session.close()
@@ -423,5 +457,5 @@ def pytest_runtest_makereport(item, call):
             try:
                 name = f"FAILED-{session.flow}-{session.size}-{index}-{screen.who}.png"
                 screen.page.screenshot(path=str(SHOTS / name), full_page=True)
-            except Exception:  # noqa: BLE001 - a dead page must not hide the test's own failure
+            except Exception:  # a dead page must not hide the test's own failure
                 pass
