@@ -6,6 +6,7 @@ Screenshots of every key screen land in tests/e2e/screenshots/ (git-ignored); a 
 ``FAILED-<test>-<n>.png`` of every page it had open.
 """
 
+import json
 import os
 import re
 import socket
@@ -60,7 +61,7 @@ def server():
     cmd += [f"--http-port={port}", f"--gevent-port={_free_port()}", f"--workers={workers}"]
     cmd += ["--max-cron-threads=0", "--limit-time-real=120", "--limit-time-cpu=60", "--log-level=warn"]
     cmd += ["--limit-memory-soft=2147483648", "--limit-memory-hard=2684354560"]
-    log = open(HERE / "server.log", "w")  # closed at the end of the session
+    log = open(HERE / f"server-{db}.log", "w")  # closed at the end of the session
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -72,7 +73,7 @@ def server():
                         break
             except OSError:
                 pass
-            assert proc.poll() is None, (HERE / "server.log").read_text()[-3000:]
+            assert proc.poll() is None, (HERE / f"server-{db}.log").read_text()[-3000:]
             assert time.monotonic() < deadline, "the Odoo server did not answer within 180 s"
             time.sleep(1)
         yield {"url": url, "port": port, "db": db}
@@ -302,8 +303,9 @@ class Screen:
         editor.press("Tab") if editor.evaluate("e => e.tagName") == "INPUT" else None
         self.ready(None)
 
-    def select(self, name, label, scope=None):
-        self.field(name, scope).locator("select").select_option(label=label)
+    def select(self, name, key, scope=None):
+        """Pick a selection value by its key (Odoo's <select> holds the JSON of each key)."""
+        self.field(name, scope).locator("select").select_option(value=json.dumps(key))
         self.ready(None)
 
     def radio(self, name, label, scope=None):
@@ -338,7 +340,7 @@ class Screen:
             )
         else:
             editor.fill(text)
-            menu = self.page.locator(".o-autocomplete--dropdown-menu").first
+            menu = self.field(name, scope).locator(".o-autocomplete--dropdown-menu").first
             menu.wait_for(state="visible")
             menu.locator(".o-autocomplete--dropdown-item", has_text=pick or text).first.click()
         self.ready(None)
@@ -367,17 +369,34 @@ class Screen:
         root = self.page.locator(scope) if scope else self.page
         target = root.locator(f"button[name='{name}']:visible").first
         if not target.count() and not scope:
-            # phones: the header's buttons sit in the control panel's gear menu
-            self.page.locator(".o_control_panel .o_cp_action_menus .dropdown-toggle:visible").first.click()
+            # phones: the header's buttons sit in the control panel's gear menu, smart buttons behind "more"
             target = self.page.locator(f".o-dropdown--menu [name='{name}']:visible").first
+            for toggle in (".o_control_panel .o_cp_action_menus .dropdown-toggle", ".o-form-buttonbox .o_button_more"):
+                opener = self.page.locator(f"{toggle}:visible").first
+                if not opener.count():
+                    continue
+                opener.click()
+                try:
+                    target.wait_for(state="visible", timeout=3_000)
+                    break
+                except Exception:  # not in this menu
+                    self.page.keyboard.press("Escape")
         target.click()
         if expect_warning:
             dialog = self.page.locator(".o_error_dialog").first
             dialog.wait_for(state="visible")
             text = dialog.inner_text()
             return text
-        self.ready(None)
+        self.settle()
         return None
+
+    def settle(self):
+        """Wait for the call a button started: Odoo disables the form's buttons until the server answered."""
+        self.page.wait_for_timeout(150)
+        busy = ".o_statusbar_buttons button:disabled, .modal-footer button:disabled, "
+        busy += ".o_control_panel_main_buttons button:disabled"
+        self.page.wait_for_function("sel => ![...document.querySelectorAll(sel)].some(b => b.offsetParent)", arg=busy)
+        self.ready(None)
 
     def close_warning(self):
         dialog = self.page.locator(".o_error_dialog").first

@@ -118,6 +118,8 @@ class SdmSalesPlan(models.Model):
     def action_build_nodes(self):
         """Company → regions (with their sub-regions) → branches → salespeople, one line per month each."""
         self._sdm_check_planner()
+        # Archived regions, branches and salespeople have no place in a new plan, whatever the caller's context.
+        self = self.with_context(active_test=True)  # pylint: disable=self-cls-assignment
         for plan in self:
             if plan.state != "draft":
                 raise UserError(self.env._("%s is not a draft.", plan.name))

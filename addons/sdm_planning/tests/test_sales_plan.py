@@ -73,6 +73,13 @@ class TestSalesPlan(PlanCommon):
         east.action_distribute_even()
         self.assertEqual(sum(east.child_ids.mapped("amount_total")), east.amount_total)
 
+    def test_structure_leaves_out_archived_branches_whatever_the_context(self):
+        self.branch_hz.active = False
+        plan = self.Plan.with_user(self.planner).with_context(active_test=False).create({"year": 2026})
+        plan.action_build_nodes()
+        self.assertFalse(self._node(plan, self.branch_hz))
+        self.assertTrue(self._node(plan, self.branch_sh))
+
     def test_distribution_by_last_year(self):
         self._invoice(self.customer_a, self.user_sales_a, self.branch_sh, date(2025, 5, 1), 30)
         self._invoice(self.customer_c, self.user_sales_c, self.branch_hz, date(2025, 6, 1), 10)
