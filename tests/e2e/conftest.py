@@ -288,6 +288,7 @@ class Screen:
     def shot(self, step, full_page=False):
         self.ui.counter += 1
         name = f"{self.ui.flow}-{self.ui.size}-{self.ui.counter:02d}-{step}.png"
+        self.page.wait_for_timeout(400)  # let fades and tab transitions end
         self.page.screenshot(path=str(SHOTS / name), full_page=full_page)
         return SHOTS / name
 
@@ -300,7 +301,8 @@ class Screen:
         target = self.field(name, scope)
         editor = target.locator("textarea, input").first
         editor.fill(str(value))
-        editor.press("Tab") if editor.evaluate("e => e.tagName") == "INPUT" else None
+        # Leaving the input commits it. Not with Tab in a list row: Tab on the last cell adds a new row.
+        editor.blur()
         self.ready(None)
 
     def select(self, name, key, scope=None):
@@ -330,14 +332,23 @@ class Screen:
                 picker.locator(".o_enable_searchview, button:has(.fa-search)").first.click()
             search.first.fill(text)
             search.first.press("Enter")
-            card = picker.locator(".o_kanban_record:not(.o_kanban_ghost), .o_data_row").filter(has_text=pick or text)
+            records = picker.locator(".o_kanban_record:not(.o_kanban_ghost), .o_data_row")
+            card = records.filter(has_text=pick or text)
+            # the search re-renders the cards: wait until only matching ones are left, then pick
+            for _wait in range(50):
+                if card.count() and card.count() == records.count():
+                    break
+                self.page.wait_for_timeout(100)
             opened = self.page.locator(".modal:visible").count()
             card.first.click()
-            self.page.wait_for_function(
-                "n => [...document.querySelectorAll('.modal')].filter(m => m.offsetParent || m.getClientRects().length)"
-                ".length < n",
-                arg=opened,
-            )
+            closed = "n => [...document.querySelectorAll('.modal')].filter(m => m.getClientRects().length).length < n"
+            try:
+                self.page.wait_for_function(closed, arg=opened, timeout=5_000)
+            except Exception:  # a multi-choice dialog waits for its Select button
+                select = picker.locator(".modal-footer button.btn-primary:visible, .o_select_button:visible")
+                if select.count():
+                    select.first.click()
+                self.page.wait_for_function(closed, arg=opened)
         else:
             editor.fill(text)
             menu = self.field(name, scope).locator(".o-autocomplete--dropdown-menu").first
@@ -402,6 +413,39 @@ class Screen:
         dialog = self.page.locator(".o_error_dialog").first
         dialog.locator("button.btn-primary, .modal-footer button").first.click()
         dialog.wait_for(state="detached")
+
+    def new_record(self):
+        """The control panel's New button (list or kanban)."""
+        self.page.locator(
+            ".o_control_panel_main_buttons button.o_list_button_add:visible, "
+            ".o_control_panel_main_buttons button.o-kanban-button-new:visible"
+        ).first.click()
+        self.ready(".o_form_view")
+
+    def new_order(self, customer_name, product_name, qty):
+        """A salesperson's own steps: a new quotation, the customer, one product line, save. Returns its id."""
+        self.action("sale.action_quotations_with_onboarding")
+        self.new_record()
+        self.many2one("partner_id", customer_name)
+        if self.phone:
+            # phones show the order lines as cards; a line is added in a dialog
+            self.field("order_line").get_by_role("button", name="Add product").click()
+            line = ".modal:visible"
+            self.dialog()
+            self.many2one("product_id", product_name, scope=line)
+            self.fill("product_uom_qty", qty, scope=line)
+            self.page.locator(line).get_by_role("button", name="Save & Close").click()
+            self.page.locator(".modal .o_form_view").wait_for(state="detached")
+        else:
+            self.page.locator(".o_field_widget[name=order_line] .o_field_x2many_list_row_add a").first.click()
+            row = ".o_field_widget[name=order_line] .o_data_row.o_selected_row"
+            self.many2one("product_template_id", product_name, scope=row)
+            self.fill("product_uom_qty", qty, scope=row)
+        self.save()
+        return self.record_id()
+
+    def record_id(self):
+        return int(self.page.url.split("?")[0].rstrip("/").split("/")[-1])
 
     def dialog(self):
         dialog = self.page.locator(".modal:visible").last

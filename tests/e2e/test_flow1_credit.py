@@ -31,32 +31,6 @@ def credit_setup(admin, world):
     return world
 
 
-def new_order(s, customer_name, product_name, qty):
-    """The salesperson's own steps: a new quotation, the customer, one product line, save."""
-    s.action("sale.action_quotations_with_onboarding")
-    s.page.locator(
-        ".o_control_panel_main_buttons button.o_list_button_add:visible, "
-        ".o_control_panel_main_buttons button.o-kanban-button-new:visible"
-    ).first.click()
-    s.ready(".o_form_view")
-    s.many2one("partner_id", customer_name)
-    if s.phone:
-        # Phones show the order lines as cards; a line is added in a dialog.
-        s.field("order_line").get_by_role("button", name="Add product").click()
-        line = ".modal:visible"
-        s.dialog()
-        s.many2one("product_id", product_name, scope=line)
-        s.fill("product_uom_qty", qty, scope=line)
-        s.page.locator(line).get_by_role("button", name="Save & Close").click()
-        s.page.locator(".modal .o_form_view").wait_for(state="detached")
-    else:
-        s.page.locator(".o_field_widget[name=order_line] .o_field_x2many_list_row_add a").first.click()
-        row = ".o_field_widget[name=order_line] .o_data_row.o_selected_row"
-        s.many2one("product_template_id", product_name, scope=row)
-        s.fill("product_uom_qty", qty, scope=row)
-    s.save()
-
-
 def run_credit_flow(ui, admin, rpc_as, make_customer, world, salesperson="e2e.sales", lang="en_US"):
     labels = LABELS[lang]
     key = salesperson.split(".")[1]
@@ -66,7 +40,7 @@ def run_credit_flow(ui, admin, rpc_as, make_customer, world, salesperson="e2e.sa
 
     # 1. the salesperson's order is blocked at confirmation
     sales = ui.login(salesperson)
-    new_order(sales, customer_name, product_name, ORDER_QTY)
+    sales.new_order(customer_name, product_name, ORDER_QTY)
     order_id = int(sales.page.url.rstrip("/").split("/")[-1])
     order = admin.read("sale.order", order_id, ["amount_untaxed", "amount_total", "state", "user_id"])
     assert order["amount_untaxed"] == pytest.approx(2000.0)

@@ -70,11 +70,7 @@ def test_flow2_compensation(ui, admin, compensation_setup):
     manager = ui.login("e2e.manager")
     manager.action("sdm_sales.action_sdm_price_notice")
     manager.shot("notices")
-    manager.page.locator(
-        ".o_control_panel_main_buttons button.o_list_button_add:visible, "
-        ".o_control_panel_main_buttons button.o-kanban-button-new:visible"
-    ).first.click()
-    manager.ready(".o_form_view")
+    manager.new_record()
     manager.select("basis", "invoiced")
     add_product_line(manager, data["names"]["product"], OLD, NEW)
     manager.save()
