@@ -17,7 +17,7 @@ from pathlib import Path
 
 import odoorpc
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -408,6 +408,10 @@ class Screen:
         busy += ".o_control_panel_main_buttons button:disabled"
         self.page.wait_for_function("sel => ![...document.querySelectorAll(sel)].some(b => b.offsetParent)", arg=busy)
         self.ready(None)
+
+    def state_is(self, label):
+        """Wait for the record's status bar to show ``label`` as the current state."""
+        expect(self.page.locator(".o_field_widget[name='state'] .o_arrow_button_current").first).to_contain_text(label)
 
     def close_warning(self):
         dialog = self.page.locator(".o_error_dialog").first

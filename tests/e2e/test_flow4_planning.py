@@ -11,26 +11,6 @@ from playwright.sync_api import expect
 MONTHLY = 10_000  # what the planner types for each month of the company's target
 
 
-def click_button(s, name, smart=False):
-    """Click a form button by name. On phones Odoo 18 moves the whole form header into the control panel's gear
-    menu, and may fold the smart buttons into a "More" dropdown: open whichever holds the button first."""
-    if s.phone and not smart:
-        s.page.locator(".o_control_panel .o_cp_action_menus .dropdown-toggle:visible").first.click()
-        target = s.page.locator(f".o-dropdown--menu button[name='{name}']:visible").first
-    else:
-        target = s.page.locator(f"button[name='{name}']:visible").first
-        more = s.page.locator(".o-form-buttonbox .o_button_more:visible").first
-        if s.phone and not target.count() and more.count():
-            more.click()
-    target.click()
-    s.ready(None)
-
-
-def state_is(s, label):
-    """Wait for the record's status bar to show ``label`` as the current state."""
-    expect(s.page.locator(".o_field_widget[name='state'] .o_arrow_button_current").first).to_contain_text(label)
-
-
 def at(s, title, wait):
     """Wait until the screen titled ``title`` (last breadcrumb) is shown."""
     expect(s.page.locator(".o_last_breadcrumb_item")).to_contain_text(title)
@@ -132,13 +112,13 @@ def test_flow4_planning(ui, admin, world, make_customer):
     s.fill("year", year)
     s.save()
     plan_id = int(re.search(r"/(\d+)(?:\?|$)", s.page.url).group(1))
-    state_is(s, "Draft")
-    click_button(s, "action_build_nodes")
+    s.state_is("Draft")
+    s.button("action_build_nodes")
     records(s, ".o_field_widget[name='node_ids']").first.wait_for(state="visible")
     assert f"E2E Plan North {suffix}" in s.text()
     s.shot("plan-structure")
 
-    click_button(s, "action_open_nodes", smart=True)
+    s.button("action_open_nodes")
     at(s, "Targets", ".o_list_view, .o_kanban_view")
     company_row = records(s).filter(has=s.page.locator(":is(td, span)", has_text=re.compile(r"^\s*Company\s*$")))
     assert company_row.count() == 1, s.text()
@@ -155,7 +135,7 @@ def test_flow4_planning(ui, admin, world, make_customer):
     s.save()
     expect(s.field("amount_total")).to_contain_text(money(12 * MONTHLY))
     s.shot("company-target")
-    click_button(s, "action_distribute_even")
+    s.button("action_distribute_even")
     expect(s.field("children_amount")).to_contain_text(money(12 * MONTHLY))
 
     # Distribute every node whose children do not add up yet (shown in red), top-down: regions, then branches.
@@ -170,18 +150,18 @@ def test_flow4_planning(ui, admin, world, make_customer):
         at(s, distributed[-1], ".o_form_view")
         if len(distributed) == 2:
             s.shot("branch-before-split")
-        click_button(s, "action_distribute_even")
+        s.button("action_distribute_even")
         expect(s.field("children_amount")).to_have_text(s.field("amount_total").inner_text())
         go_back(s, "Targets", ".o_list_view, .o_kanban_view")
     assert "E2E East" in distributed and f"E2E Plan North {suffix}" in distributed, distributed
     s.shot("targets-split")
 
     go_back(s, "Sales Plan", ".o_form_view")
-    click_button(s, "action_submit")
-    state_is(s, "Submitted")
-    click_button(s, "action_approve")
-    state_is(s, "Approved")
-    click_button(s, "action_refresh_achievement")
+    s.button("action_submit")
+    s.state_is("Submitted")
+    s.button("action_approve")
+    s.state_is("Approved")
+    s.button("action_refresh_achievement")
     if not s.phone:
         mine_row = records(s, ".o_field_widget[name='node_ids']").filter(has_text="Lin Sales")
         expect(mine_row.locator("td[name='ytd_achievement']")).not_to_have_text("0.00")

@@ -14,25 +14,6 @@ ACTIONS = {  # criterion index: (action, days from today)
 }
 
 
-def click_button(s, name, smart=False):
-    """Click a form button by name. On phones Odoo 18 moves the whole form header into the control panel's gear
-    menu, and folds the smart buttons into a dropdown: open whichever holds the button first."""
-    if s.phone and not smart:
-        s.page.locator(".o_control_panel .o_cp_action_menus .dropdown-toggle:visible").first.click()
-        target = s.page.locator(f".o-dropdown--menu button[name='{name}']:visible").first
-    else:
-        target = s.page.locator(f"button[name='{name}']:visible").first
-        more = s.page.locator(".o-form-buttonbox .o_button_more:visible").first
-        if s.phone and not target.count() and more.count():
-            more.click()
-    target.click()
-    s.ready(None)
-
-
-def state_is(s, label):
-    expect(s.page.locator(".o_field_widget[name='state'] .o_arrow_button_current").first).to_contain_text(label)
-
-
 def type_into(field, value):
     """Type into a field widget's editor (input or textarea) and leave it."""
     editor = field.locator("textarea, input").first
@@ -84,7 +65,7 @@ def test_flow5_scoring(ui, admin, world, make_customer):
     # ---------------------------------------------------------------- from the customer to a new review
     s = ui.login("e2e.sales")
     s.record("res.partner", customer)
-    click_button(s, "action_sdm_defense_reviews", smart=True)
+    s.button("action_sdm_defense_reviews")
     s.ready(".o_action_manager .o_view_controller")
     s.page.locator("button.o-kanban-button-new:visible, button.o_list_button_add:visible").first.click()
     s.ready(".o_form_view")
@@ -114,8 +95,8 @@ def test_flow5_scoring(ui, admin, world, make_customer):
     s.shot("review-scored")
 
     # ---------------------------------------------------------------- confirm: the actions become activities
-    click_button(s, "action_confirm")
-    state_is(s, "Confirmed")
+    s.button("action_confirm")
+    s.state_is("Confirmed")
     chatter = s.page.locator(".o-mail-Chatter")
     expect(chatter).to_contain_text(f"Review confirmed: score {expected} / 100")
     activities = chatter.locator(".o-mail-Activity")

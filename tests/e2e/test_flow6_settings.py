@@ -6,15 +6,12 @@ documents, the scheduled jobs). Each test restores the company's settings in a `
 """
 
 import json
-import shutil
 import time
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import odoorpc.error
 
-KEEP = Path("/tmp/flow6_shots")
 SETTINGS_ACTION = "sdm_sales.action_sdm_config_settings"
 TODAY = date.today()
 MONTH = TODAY.replace(day=1)
@@ -92,26 +89,20 @@ def save_settings(s):
     s.ready(None)
 
 
-def keep(path):
-    """Other sessions' runs empty the shared screenshots folder: keep a copy of ours."""
-    KEEP.mkdir(exist_ok=True)
-    shutil.copy(path, KEEP / path.name)
-
-
 def block_shot(s, title, step):
     """Bring the title of a settings block to the top of the screen and take a shot (two if the block is taller
     than a phone screen)."""
     heading = s.page.locator(".o_form_view h2", has_text=title).first
     heading.evaluate("e => e.scrollIntoView({block: 'start'})")
     s.ready(None)
-    keep(s.shot(step))
+    s.shot(step)
     container = heading.locator("xpath=following-sibling::div[contains(@class, 'o_settings_container')][1]")
     box = container.bounding_box()
     viewport = s.page.viewport_size
     if box and box["y"] + box["height"] > viewport["height"]:
         container.evaluate("e => e.scrollIntoView({block: 'end'})")
         s.ready(None)
-        keep(s.shot(step + "-end"))
+        s.shot(step + "-end")
 
 
 def assert_no_overflow(s):
@@ -372,7 +363,7 @@ def test_sales_settings(ui, admin, rpc_as, world, make_customer):
             s.page.locator(".o_control_panel .o_cp_action_menus .dropdown-toggle:visible").first.click()
             request = s.page.locator(".dropdown-menu:visible").get_by_text("Request Credit Approval")
         request.first.wait_for(state="visible")
-        keep(s.shot("order-needs-approval"))
+        s.shot("order-needs-approval")
         wizard = admin.create("sdm.credit.approval.request", {"order_id": second, "reason": "E2E settings"})
         admin.call("sdm.credit.approval.request", "action_request", [wizard])
         approval = admin.search_read("sdm.credit.approval", [("order_id", "=", second)], ["id"])[0]["id"]
