@@ -285,7 +285,10 @@ class Screen:
             raise AssertionError(f"Odoo error dialog for {self.who}: {text[:2000]}")
 
     # shots -----------------------------------------------------------------
-    def shot(self, step, full_page=False):
+    def shot(self, step, full_page=False, focus=None):
+        """Screenshot of the screen as the person sees it; ``focus`` (a locator) is scrolled into view first."""
+        if focus is not None:
+            focus.scroll_into_view_if_needed()
         self.ui.counter += 1
         name = f"{self.ui.flow}-{self.ui.size}-{self.ui.counter:02d}-{step}.png"
         self.page.wait_for_timeout(400)  # let fades and tab transitions end

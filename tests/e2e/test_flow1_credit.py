@@ -111,7 +111,6 @@ def test_flow1_credit(ui, admin, rpc_as, make_customer, credit_setup):
     run_credit_flow(ui, admin, rpc_as, make_customer, credit_setup)
 
 
-@pytest.mark.parametrize("size", ["desktop"], indirect=True)
 def test_flow1_credit_zh(ui, admin, rpc_as, make_customer, credit_setup):
     """The same flow for a salesperson whose language is 简体中文: Chinese labels and messages on screen."""
     sales = run_credit_flow(ui, admin, rpc_as, make_customer, credit_setup, salesperson="e2e.zh", lang="zh_CN")

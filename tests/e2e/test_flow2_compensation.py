@@ -92,7 +92,7 @@ def test_flow2_compensation(ui, admin, compensation_setup):
     manager.page.get_by_role("tab", name="Compensation").click()
     compensation = manager.field("line_ids").inner_text()
     assert data["names"]["customer"] in compensation and f"{expected:,.2f}" in compensation, compensation
-    manager.shot("computed")
+    manager.shot("computed", focus=manager.field("line_ids"))
 
     manager.button("action_approve")
     assert admin.read("sdm.price.notice", notice_id, ["state"])["state"] == "approved"

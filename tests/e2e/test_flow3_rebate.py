@@ -106,7 +106,7 @@ def test_flow3_rebate(ui, admin, rebate_setup):
     finance.page.get_by_role("tab", name="Progress").click()
     shown = finance.field("progress_ids").inner_text()
     assert data["customer_name"] in shown and f"{REBATE:,.2f}" in shown, shown
-    finance.shot("progress-tier-reached")
+    finance.shot("progress-tier-reached", focus=finance.field("progress_ids"))
 
     # finance settles the period that ended: validated at once into the rebate balance
     finance.button(str(admin.ref("sdm_finance.action_sdm_rebate_settle_wizard")))  # the header's "Settle"

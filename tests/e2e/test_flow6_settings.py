@@ -217,7 +217,7 @@ SALES_FIELDS = [
 ]
 
 
-def test_sales_settings(ui, admin, rpc_as, world, make_customer):
+def test_flow6_sales_settings(ui, admin, rpc_as, world, make_customer):
     """Regions, credit control, available quantity and price compensation settings."""
     key = uniq()
     company = world["company"]
@@ -414,7 +414,7 @@ FINANCE_FIELDS = [
 ]
 
 
-def test_finance_settings(ui, admin, world, make_customer):
+def test_flow6_finance_settings(ui, admin, world, make_customer):
     """Rebate settlement default, deduction cap and product, month-end accruals."""
     key = uniq()
     company = world["company"]
@@ -518,7 +518,7 @@ def test_finance_settings(ui, admin, world, make_customer):
 
 
 # --------------------------------------------------------------------------- sdm_planning
-def test_planning_settings(ui, admin, world, make_customer):
+def test_flow6_planning_settings(ui, admin, world, make_customer):
     """What counts as a plan's actual sales, and regional allocations (warn vs block)."""
     key = uniq()
     company = world["company"]
@@ -587,7 +587,7 @@ SCORING_FIELDS = [
 ]
 
 
-def test_scoring_settings(ui, admin, world, make_customer):
+def test_flow6_scoring_settings(ui, admin, world, make_customer):
     """Where our usage comes from (basis, categories, months) and the three alert thresholds."""
     company = world["company"]
     restore = snapshot(admin, world, SCORING_FIELDS)

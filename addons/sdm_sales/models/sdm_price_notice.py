@@ -260,7 +260,7 @@ class SdmPriceNotice(models.Model):
             notice._sdm_ask_approvers()
             notice.message_post(
                 body=self.env._(
-                    "Computed: %(count)s customers, compensation %(amount)s.",
+                    "Computed for %(count)s customer(s), compensation %(amount)s.",
                     count=notice.customer_count,
                     amount=formatLang(self.env, notice.amount_total, currency_obj=notice.currency_id),
                 )
@@ -488,7 +488,7 @@ class SdmPriceNotice(models.Model):
                 user_id=user.id,
                 summary=self.env._("Approve price adjustment %s", self.name),
                 note=self.env._(
-                    "%(count)s customers, compensation %(amount)s.",
+                    "Customers: %(count)s, compensation %(amount)s.",
                     count=self.customer_count,
                     amount=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
                 ),
@@ -645,7 +645,7 @@ class SdmPriceNotice(models.Model):
             self.write({"state": "settled", "settle_queued": False, "settled_date": fields.Date.context_today(self)})
             self.message_post(
                 body=self.env._(
-                    "Settled: %(count)s customers, %(amount)s.",
+                    "Settled for %(count)s customer(s), %(amount)s.",
                     count=len(self.line_ids.partner_id),
                     amount=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
                 )
