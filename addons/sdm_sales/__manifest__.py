@@ -28,6 +28,11 @@
         "views/res_config_settings_views.xml",
         "views/sdm_sales_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "sdm_sales/static/src/scss/sdm_backend.scss",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/sdm_sales_demo.xml",

@@ -436,12 +436,12 @@ class Screen:
         self.many2one("partner_id", customer_name)
         if self.phone:
             # phones show the order lines as cards; a line is added in a dialog
-            self.field("order_line").get_by_role("button", name="Add product").click()
+            self.field("order_line").locator(".o_x2m_control_panel .o_cp_buttons button").first.click()  # "Add product"
             line = ".modal:visible"
             self.dialog()
             self.many2one("product_id", product_name, scope=line)
             self.fill("product_uom_qty", qty, scope=line)
-            self.page.locator(line).get_by_role("button", name="Save & Close").click()
+            self.page.locator(line).locator(".modal-footer .o_form_button_save").last.click()  # "Save & Close"
             self.page.locator(".modal .o_form_view").wait_for(state="detached")
         else:
             self.page.locator(".o_field_widget[name=order_line] .o_field_x2many_list_row_add a").first.click()

@@ -55,7 +55,7 @@ def add_product_line(s, product_name, old, new):
         s.many2one("product_id", product_name, scope=line)
         s.fill("old_price", old, scope=line)
         s.fill("new_price", new, scope=line)
-        s.page.locator(line).get_by_role("button", name="Save & Close").click()
+        s.page.locator(line).locator(".modal-footer .o_form_button_save").last.click()  # "Save & Close"
         s.page.locator(".modal .o_form_view").wait_for(state="detached")
     else:
         s.field("product_line_ids").get_by_text("Add a line").first.click()

@@ -65,7 +65,7 @@ def add_tier(s, threshold, rate):
         s.dialog()
         s.fill("threshold", threshold, scope=line)
         s.fill("rate", rate, scope=line)
-        s.page.locator(line).get_by_role("button", name="Save & Close").click()
+        s.page.locator(line).locator(".modal-footer .o_form_button_save").last.click()  # "Save & Close"
         s.page.locator(".modal .o_form_view").wait_for(state="detached")
         return
     s.field("tier_ids").get_by_text("Add a line").first.click()
