@@ -348,9 +348,9 @@ class Screen:
             try:
                 self.page.wait_for_function(closed, arg=opened, timeout=5_000)
             except Exception:  # a multi-choice dialog waits for its Select button
-                select = picker.locator(".modal-footer button.btn-primary:visible, .o_select_button:visible")
+                select = self.page.locator(".modal .o_select_button:visible")
                 if select.count():
-                    select.first.click()
+                    select.first.click()  # waits until the pick enabled it
                 self.page.wait_for_function(closed, arg=opened)
         else:
             editor.fill(text)

@@ -35,32 +35,8 @@ def open_settings(ui):
 
 
 def many2one(s, name, text):
-    """Pick ``text`` in a many2one/many2many_tags field. Local variant of Screen.many2one: the shared helper takes
-    the first autocomplete menu of the page (on the settings form, another field's) and does not know the phone's
-    search dialog (the phone's many2one input is read-only and opens a kanban to pick from)."""
-    editor = s.field(name).locator("input").first
-    if editor.get_attribute("readonly") is not None:
-        editor.click()
-        dialog = s.dialog()
-        if not dialog.locator(".o_searchview_input").is_visible():
-            dialog.locator("button:has(> i.fa-search)").first.click()
-        dialog.locator(".o_searchview_input").fill(text)
-        dialog.locator(".o_searchview_input").press("Enter")
-        s.ready(None)
-        dialog.locator(".o_kanban_record:not(.o_kanban_ghost), .o_data_row", has_text=text).first.click()
-        select = s.page.locator(".modal .o_select_button")
-        if "o_field_many2many_tags" in (s.field(name).get_attribute("class") or "") and select.count():
-            select.click()
-        s.page.wait_for_function("!document.querySelector('.modal')")
-        s.ready(None)
-        return
-    editor.click()
-    editor.fill(text)
-    menu = s.field(name).locator(".o-autocomplete--dropdown-menu").first
-    menu.wait_for(state="visible")
-    menu.locator(".o-autocomplete--dropdown-item", has_text=text).first.click()
-    menu.wait_for(state="hidden")
-    s.ready(None)
+    """Pick ``text`` in a many2one/many2many_tags field (autocomplete on desktop, search dialog on phones)."""
+    s.many2one(name, text)
 
 
 def select(s, name, key):
