@@ -203,11 +203,12 @@ def _product(admin, name, price):
 @pytest.fixture(scope="session")
 def make_customer(admin, world):
     counter = {"n": 0}
+    run = f"{time.time_ns() % 10**6:06d}"  # names stay unique when the database is reused
 
     def make(name, salesperson="sales", **vals):
         counter["n"] += 1
         values = {
-            "name": f"{name} {counter['n']}",
+            "name": f"{name} {run}-{counter['n']:03d}",
             "is_company": True,
             "user_id": world["users"][salesperson],
             "sdm_region_id": world["region"],
@@ -337,21 +338,28 @@ class Screen:
             search.first.press("Enter")
             records = picker.locator(".o_kanban_record:not(.o_kanban_ghost), .o_data_row")
             card = records.filter(has_text=pick or text)
-            # the search re-renders the cards: wait until only matching ones are left, then pick
-            for _wait in range(50):
-                if card.count() and card.count() == records.count():
+            # the search re-renders the cards: wait until only matching ones are left (twice in a row), then pick
+            stable = 0
+            for _wait in range(100):
+                stable = stable + 1 if card.count() and card.count() == records.count() else 0
+                if stable >= 3:
                     break
                 self.page.wait_for_timeout(100)
             opened = self.page.locator(".modal:visible").count()
-            card.first.click()
             closed = "n => [...document.querySelectorAll('.modal')].filter(m => m.getClientRects().length).length < n"
-            try:
-                self.page.wait_for_function(closed, arg=opened, timeout=5_000)
-            except Exception:  # a multi-choice dialog waits for its Select button
-                select = self.page.locator(".modal .o_select_button:visible")
-                if select.count():
-                    select.first.click()  # waits until the pick enabled it
-                self.page.wait_for_function(closed, arg=opened)
+            for _attempt in range(3):
+                card.first.click()
+                try:
+                    self.page.wait_for_function(closed, arg=opened, timeout=5_000)
+                    break
+                except Exception:  # a multi-choice dialog waits for its Select button; a lost tap is tried again
+                    select = self.page.locator(".modal .o_select_button:visible:enabled")
+                    if select.count():
+                        select.first.click()
+                        self.page.wait_for_function(closed, arg=opened)
+                        break
+            else:
+                raise AssertionError(f"could not pick {pick or text!r} in {name} on the phone")
         else:
             editor.fill(text)
             menu = self.field(name, scope).locator(".o-autocomplete--dropdown-menu").first
