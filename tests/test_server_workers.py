@@ -2,31 +2,25 @@
 the way an integration would: the login page over HTTP, then XML-RPC with Python's own client."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
+import tempfile
 import urllib.request
 import xmlrpc.client
 
 import pytest
+from odoo_server import free_port, running_server
 
 import odoo
 
 SDM_MODULES = ["sdm_crm_scoring", "sdm_finance", "sdm_planning", "sdm_sales"]
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def prefork_server(odoo_conf):
     db = odoo.tools.config["db_name"]
     db = db[0] if isinstance(db, list) else db
-    port = _free_port()
+    port = free_port()
     odoo_bin = os.path.join(os.environ.get("SDM_ODOO_SRC", "/opt/odoo/18.0"), "odoo-bin")
     cmd = [sys.executable, odoo_bin, "-c", odoo_conf, "-d", db, f"--db-filter=^{db}$", f"--http-port={port}"]
     cmd += [
@@ -36,27 +30,14 @@ def prefork_server(odoo_conf):
         "--log-level=warn",
         "--limit-time-real=120",
     ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/web/login", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert proc.poll() is None, proc.stderr.read()[-3000:]
-            assert time.monotonic() < deadline, "the prefork server did not answer within 120 s"
-            time.sleep(1)
-        yield url, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with tempfile.TemporaryFile("w+") as errors:
+
+        def why_dead(_proc):
+            errors.seek(0)
+            return errors.read()[-3000:]
+
+        with running_server(cmd, port, why_dead, stdout=subprocess.DEVNULL, stderr=errors) as url:
+            yield url, db
 
 
 def test_prefork_server_serves_login_page(prefork_server):

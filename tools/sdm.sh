@@ -197,18 +197,21 @@ MSG
         --http-port="$HTTP_PORT"
 }
 
-prepare_test_db() {
-    if [ -n "${SDM_REUSE_DB:-}" ] && odoo_db installed "$TEST_DB" "$SDM_ADDONS"; then
-        log "Reusing test database $TEST_DB (SDM_REUSE_DB is set)"
+# A fresh database with the four addons, no demo data, 简体中文 loaded (kept when SDM_REUSE_DB is set).
+prepare_db() {
+    local db=$1 what=$2
+    if [ -n "${SDM_REUSE_DB:-}" ] && odoo_db installed "$db" "$SDM_ADDONS"; then
+        log "Reusing $what database $db (SDM_REUSE_DB is set)"
         return
     fi
-    log "Creating a fresh test database $TEST_DB and installing $SDM_ADDONS"
-    odoo_db drop "$TEST_DB"
-    odoo_db create "$TEST_DB" --lang en_US
-    odoo_bin -d "$TEST_DB" -i "$SDM_ADDONS" --without-demo=all --load-language=zh_CN \
-        --stop-after-init --log-level=warn
-    odoo_db installed "$TEST_DB" "$SDM_ADDONS" || die "the SDM addons did not install in $TEST_DB"
+    log "Creating a fresh $what database $db and installing $SDM_ADDONS"
+    odoo_db drop "$db"
+    odoo_db create "$db" --lang en_US
+    odoo_bin -d "$db" -i "$SDM_ADDONS" --without-demo=all --load-language=zh_CN --stop-after-init --log-level=warn
+    odoo_db installed "$db" "$SDM_ADDONS" || die "the SDM addons did not install in $db"
 }
+
+prepare_test_db() { prepare_db "$TEST_DB" test; }
 
 cmd_test() {
     setup
@@ -253,16 +256,7 @@ cmd_e2e() {
     ensure_debian_packages chromium chromium-driver fonts-noto-cjk
     command -v chromium >/dev/null || die "Debian's chromium is missing (as root: apt-get install chromium chromium-driver)"
     ensure_e2e_venv
-    if [ -n "${SDM_REUSE_DB:-}" ] && odoo_db installed "$E2E_DB" "$SDM_ADDONS"; then
-        log "Reusing e2e database $E2E_DB (SDM_REUSE_DB is set)"
-    else
-        log "Creating a fresh e2e database $E2E_DB and installing $SDM_ADDONS"
-        odoo_db drop "$E2E_DB"
-        odoo_db create "$E2E_DB" --lang en_US
-        odoo_bin -d "$E2E_DB" -i "$SDM_ADDONS" --without-demo=all --load-language=zh_CN \
-            --stop-after-init --log-level=warn
-        odoo_db installed "$E2E_DB" "$SDM_ADDONS" || die "the SDM addons did not install in $E2E_DB"
-    fi
+    prepare_db "$E2E_DB" e2e
     log "Running the end-to-end suite (tests/e2e) against $E2E_DB"
     set +e
     (cd "$ROOT" && SDM_ODOO_CONF="$CONF" SDM_ODOO_SRC="$ODOO_SRC" SDM_ODOO_PYTHON="$VENV/bin/python" \

@@ -9,15 +9,17 @@ Screenshots of every key screen land in tests/e2e/screenshots/ (git-ignored); a 
 import json
 import os
 import re
-import socket
 import subprocess
+import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import odoorpc
 import pytest
 from playwright.sync_api import expect, sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/: the server helper shared with pytest-odoo
+from odoo_server import free_port, running_server
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -40,12 +42,6 @@ SIZES = {
 }
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --------------------------------------------------------------------------- server
 @pytest.fixture(scope="session")
 def server():
@@ -55,35 +51,20 @@ def server():
     conf = os.environ.get("SDM_ODOO_CONF", str(ROOT / ".local" / "odoo.conf"))
     src = os.environ.get("SDM_ODOO_SRC", "/opt/odoo/18.0")
     python = os.environ.get("SDM_ODOO_PYTHON", str(Path.home() / ".cache/sdm-odoo/venv-py311/bin/python"))
-    port = _free_port()
+    port = free_port()
     workers = os.environ.get("SDM_E2E_WORKERS", "2")
     cmd = [python, os.path.join(src, "odoo-bin"), "-c", conf, "-d", db, f"--db-filter=^{db}$"]
-    cmd += [f"--http-port={port}", f"--gevent-port={_free_port()}", f"--workers={workers}"]
+    cmd += [f"--http-port={port}", f"--gevent-port={free_port()}", f"--workers={workers}"]
     cmd += ["--max-cron-threads=0", "--limit-time-real=120", "--limit-time-cpu=60", "--log-level=warn"]
     cmd += ["--limit-memory-soft=2147483648", "--limit-memory-hard=2684354560"]
-    log = open(HERE / f"server-{db}.log", "w")  # closed at the end of the session
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/web/login", timeout=10) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert proc.poll() is None, (HERE / f"server-{db}.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "the Odoo server did not answer within 180 s"
-            time.sleep(1)
+    log_path = HERE / f"server-{db}.log"
+    with (
+        open(log_path, "w") as log,
+        running_server(
+            cmd, port, lambda proc: log_path.read_text()[-3000:], timeout=180, stdout=log, stderr=subprocess.STDOUT
+        ) as url,
+    ):
         yield {"url": url, "port": port, "db": db}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 # --------------------------------------------------------------------------- external API
@@ -437,25 +418,41 @@ class Screen:
         ).first.click()
         self.ready(".o_form_view")
 
+    def add_line(self, field, values, phone_fields=None):
+        """Add one line to the one2many ``field`` of the open form: an editable row on desktop, a dialog on phones
+        (whose form may name the fields differently: ``phone_fields`` maps the desktop name to the phone's).
+        ``values`` maps field names to a value, or to ``("many2one", text)`` for a record to pick."""
+        # phones show a one2many with a card view as cards and edit its line in a dialog; a list stays a list
+        in_dialog = self.phone and not self.field(field).locator(".o_list_renderer").count()
+        if in_dialog:
+            # the x2many control panel's first button: "Add", or the order's "Add product"
+            self.field(field).locator(".o_x2m_control_panel .o_cp_buttons button").first.click()
+            scope = ".modal:visible"
+            self.dialog()
+        else:
+            self.field(field).locator(".o_field_x2many_list_row_add a").first.click()
+            scope = f".o_field_widget[name={field}] .o_data_row.o_selected_row"
+        for name, value in values.items():
+            if in_dialog:
+                name = (phone_fields or {}).get(name, name)
+            if isinstance(value, tuple):
+                self.many2one(name, value[1], scope=scope)
+            else:
+                self.fill(name, value, scope=scope)
+        if in_dialog:
+            self.page.locator(scope).locator(".modal-footer .o_form_button_save").last.click()  # "Save & Close"
+            self.page.locator(".modal .o_form_view").wait_for(state="detached")
+
     def new_order(self, customer_name, product_name, qty):
         """A salesperson's own steps: a new quotation, the customer, one product line, save. Returns its id."""
         self.action("sale.action_quotations_with_onboarding")
         self.new_record()
         self.many2one("partner_id", customer_name)
-        if self.phone:
-            # phones show the order lines as cards; a line is added in a dialog
-            self.field("order_line").locator(".o_x2m_control_panel .o_cp_buttons button").first.click()  # "Add product"
-            line = ".modal:visible"
-            self.dialog()
-            self.many2one("product_id", product_name, scope=line)
-            self.fill("product_uom_qty", qty, scope=line)
-            self.page.locator(line).locator(".modal-footer .o_form_button_save").last.click()  # "Save & Close"
-            self.page.locator(".modal .o_form_view").wait_for(state="detached")
-        else:
-            self.page.locator(".o_field_widget[name=order_line] .o_field_x2many_list_row_add a").first.click()
-            row = ".o_field_widget[name=order_line] .o_data_row.o_selected_row"
-            self.many2one("product_template_id", product_name, scope=row)
-            self.fill("product_uom_qty", qty, scope=row)
+        self.add_line(
+            "order_line",
+            {"product_template_id": ("many2one", product_name), "product_uom_qty": qty},
+            phone_fields={"product_template_id": "product_id"},  # the phone's line form shows the variant
+        )
         self.save()
         return self.record_id()
 

@@ -46,25 +46,6 @@ def compensation_setup(admin, world, make_customer):
     return {"product": product, "customer": customer, "names": names}
 
 
-def add_product_line(s, product_name, old, new):
-    if s.phone:
-        # phones show the products as cards and edit one in a dialog
-        s.field("product_line_ids").locator(".o-kanban-button-new, .o_field_x2many_list_row_add a").first.click()
-        line = ".modal:visible"
-        s.dialog()
-        s.many2one("product_id", product_name, scope=line)
-        s.fill("old_price", old, scope=line)
-        s.fill("new_price", new, scope=line)
-        s.page.locator(line).locator(".modal-footer .o_form_button_save").last.click()  # "Save & Close"
-        s.page.locator(".modal .o_form_view").wait_for(state="detached")
-    else:
-        s.field("product_line_ids").get_by_text("Add a line").first.click()
-        row = ".o_field_widget[name=product_line_ids] .o_data_row.o_selected_row"
-        s.many2one("product_id", product_name, scope=row)
-        s.fill("old_price", old, scope=row)
-        s.fill("new_price", new, scope=row)
-
-
 def test_flow2_compensation(ui, admin, compensation_setup):
     data = compensation_setup
     manager = ui.login("e2e.manager")
@@ -72,7 +53,9 @@ def test_flow2_compensation(ui, admin, compensation_setup):
     manager.shot("notices")
     manager.new_record()
     manager.select("basis", "invoiced")
-    add_product_line(manager, data["names"]["product"], OLD, NEW)
+    manager.add_line(
+        "product_line_ids", {"product_id": ("many2one", data["names"]["product"]), "old_price": OLD, "new_price": NEW}
+    )
     manager.save()
     notice_id = int(manager.page.url.rstrip("/").split("/")[-1])
     manager.shot("notice-draft")

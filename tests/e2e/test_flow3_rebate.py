@@ -58,22 +58,6 @@ def rebate_setup(admin, world, make_customer):
     }
 
 
-def add_tier(s, threshold, rate):
-    if s.phone and s.field("tier_ids").locator(".o-kanban-button-new").count():
-        s.field("tier_ids").locator(".o-kanban-button-new").first.click()
-        line = ".modal:visible"
-        s.dialog()
-        s.fill("threshold", threshold, scope=line)
-        s.fill("rate", rate, scope=line)
-        s.page.locator(line).locator(".modal-footer .o_form_button_save").last.click()  # "Save & Close"
-        s.page.locator(".modal .o_form_view").wait_for(state="detached")
-        return
-    s.field("tier_ids").get_by_text("Add a line").first.click()
-    row = ".o_field_widget[name=tier_ids] .o_data_row.o_selected_row"
-    s.fill("threshold", threshold, scope=row)
-    s.fill("rate", rate, scope=row)
-
-
 def test_flow3_rebate(ui, admin, rebate_setup):
     data = rebate_setup
     finance = ui.login("e2e.finance")
@@ -86,7 +70,7 @@ def test_flow3_rebate(ui, admin, rebate_setup):
     finance.select("frequency", "end")
     finance.select("settlement_mode", "balance")
     for threshold, rate in TIERS:
-        add_tier(finance, threshold, rate)
+        finance.add_line("tier_ids", {"threshold": threshold, "rate": rate})
     finance.save()
     agreement_id = finance.record_id()
     finance.shot("agreement-draft")

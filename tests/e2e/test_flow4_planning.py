@@ -52,23 +52,17 @@ def _plan_world(admin, world, make_customer, suffix, year):
     if old_teams:
         admin.write("crm.team", [t["id"] for t in old_teams], {"active": False})
     users = world["users"]
-    north = admin.create(
-        "crm.team",
-        {
-            "name": f"E2E Plan North {suffix}",
-            "sdm_region_id": world["region"],
-            "sequence": 0,
-            "member_ids": [(6, 0, [users["sales"]])],
-        },
-    )
-    south = admin.create(
-        "crm.team",
-        {
-            "name": f"E2E Plan South {suffix}",
-            "sdm_region_id": world["region"],
-            "sequence": 1,
-            "member_ids": [(6, 0, [users["sales2"]])],
-        },
+    north, south = (
+        admin.create(
+            "crm.team",
+            {
+                "name": f"E2E Plan {side} {suffix}",
+                "sdm_region_id": world["region"],
+                "sequence": sequence,
+                "member_ids": [(6, 0, [users[member]])],
+            },
+        )
+        for sequence, (side, member) in enumerate((("North", "sales"), ("South", "sales2")))
     )
     customer = make_customer(f"E2E Plan Customer {suffix}")
     order = admin.create(
