@@ -2,7 +2,9 @@ from . import res_company
 from . import res_config_settings
 from . import sdm_rebate_tier
 from . import sdm_rebate_agreement
+from . import sdm_rebate_basis
 from . import sdm_rebate_settlement
+from . import sdm_rebate_settlement_engine
 from . import sdm_rebate_settlement_line
 from . import sdm_rebate_accrual
 from . import sdm_rebate_progress

@@ -6,6 +6,9 @@ from . import sdm_credit_approval
 from . import sdm_credit_bucket
 from . import sdm_channel_stock
 from . import sdm_price_notice
+from . import sdm_price_notice_compute
+from . import sdm_price_notice_pricing
+from . import sdm_price_notice_settlement
 from . import sdm_price_notice_product
 from . import sdm_price_notice_line
 from . import sdm_price_notice_source

@@ -1,0 +1,194 @@
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.tools import SQL
+
+
+class SdmRebateBasis(models.Model):
+    """What an agreement counts: the rebate basis of many agreements at once, in set-based SQL."""
+
+    _inherit = "sdm.rebate.agreement"
+
+    # ------------------------------------------------------------------ basis (SQL)
+
+    @api.model
+    def _sdm_basis(self, specs, lines_table=None, uncounted_before=False):
+        """Basis per (spec index, partner) for many agreements at once, in one set-based query.
+
+        ``specs``: list of (agreement, date_from, date_to). Returns {(index, partner_id): (amount, qty)}: amount
+        in company currency (net of credit notes; collected: the untaxed share of the payments), qty in the
+        agreement's unit. With ``lines_table``, what was counted is kept in that temporary table, one row per
+        invoice (and payment match for collections): (idx, partner_id, move_id, partial_id, date, amount, qty).
+        With ``uncounted_before``, only documents not already counted by a validated settlement of the same
+        agreement and customer are taken. Scope and product filters are joined as tables, so the cost grows
+        with the invoices, not with agreements × invoices."""
+        if not specs:
+            return {}
+        cr = self.env.cr
+        self.env.flush_all()
+        rebate_products = self._sdm_rebate_product_ids()
+        partners_of, filters_of = {}, {}
+        columns = defaultdict(list)
+        scope_idx, scope_partner, product_idx, product_id, product_in = [], [], [], [], []
+        for index, (agreement, date_from, date_to) in enumerate(specs):
+            if agreement not in partners_of:
+                partners_of[agreement] = agreement._sdm_partner_ids()
+                filters_of[agreement] = agreement._sdm_product_filter()
+            inc_all, inc, exc = filters_of[agreement]
+            for key, value in (
+                ("idx", index),
+                ("agreement_id", agreement.id),
+                ("company_id", agreement.company_id.id),
+                ("basis", agreement.basis),
+                ("date_from", date_from),
+                ("date_to", date_to),
+                ("inc_all", inc_all),
+                ("has_exc", bool(exc)),
+                ("uom_factor", agreement.uom_id.factor or 1.0),
+                ("uom_category", agreement.uom_id.category_id.id or 0),
+            ):
+                columns[key].append(value)
+            scope_idx += [index] * len(partners_of[agreement])
+            scope_partner += partners_of[agreement]
+            for ids, included in ((inc, True), (exc, False)):
+                product_idx += [index] * len(ids)
+                product_id += ids
+                product_in += [included] * len(ids)
+        cr.execute(
+            """
+            DROP TABLE IF EXISTS sdm_rb_spec, sdm_rb_scope, sdm_rb_product;
+            CREATE TEMP TABLE sdm_rb_spec (
+                idx int, agreement_id int, company_id int, basis varchar, date_from date, date_to date,
+                inc_all bool, has_exc bool, uom_factor numeric, uom_category int) ON COMMIT DROP;
+            CREATE TEMP TABLE sdm_rb_scope (idx int, partner_id int) ON COMMIT DROP;
+            CREATE TEMP TABLE sdm_rb_product (idx int, product_id int, included bool) ON COMMIT DROP;
+            """
+        )
+        cr.execute(
+            """
+            INSERT INTO sdm_rb_spec
+            SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::varchar[], %s::date[], %s::date[], %s::bool[],
+                                 %s::bool[], %s::numeric[], %s::int[]);
+            INSERT INTO sdm_rb_scope SELECT * FROM unnest(%s::int[], %s::int[]);
+            INSERT INTO sdm_rb_product SELECT * FROM unnest(%s::int[], %s::int[], %s::bool[]);
+            CREATE INDEX ON sdm_rb_scope (partner_id);
+            CREATE INDEX ON sdm_rb_product (idx, product_id);
+            ANALYZE sdm_rb_spec, sdm_rb_scope, sdm_rb_product;
+            """,
+            [
+                columns["idx"],
+                columns["agreement_id"],
+                columns["company_id"],
+                columns["basis"],
+                columns["date_from"],
+                columns["date_to"],
+                columns["inc_all"],
+                columns["has_exc"],
+                columns["uom_factor"],
+                columns["uom_category"],
+                scope_idx,
+                scope_partner,
+                product_idx,
+                product_id,
+                product_in,
+            ],
+        )
+        counted_filter = (
+            SQL(
+                """
+            AND NOT EXISTS (
+                SELECT 1 FROM sdm_rebate_settlement st
+                 WHERE st.agreement_id = s.agreement_id AND st.partner_id = c.partner_id
+                   AND st.state = 'validated'
+                   AND CASE WHEN c.partial_id IS NULL THEN c.move_id = ANY(st.counted_move_ids)
+                            ELSE c.partial_id = ANY(st.counted_partial_ids) END)
+            """
+            )
+            if uncounted_before
+            else SQL()
+        )
+        product_filter = SQL(
+            """
+            AND NOT COALESCE(aml.product_id = ANY(%(rebate)s), false)
+            AND (s.inc_all OR EXISTS (SELECT 1 FROM sdm_rb_product i
+                                        WHERE i.idx = s.idx AND i.product_id = aml.product_id AND i.included))
+            AND (NOT s.has_exc OR NOT EXISTS (SELECT 1 FROM sdm_rb_product e
+                                               WHERE e.idx = s.idx AND e.product_id = aml.product_id
+                                                 AND NOT e.included))
+            """,
+            rebate=rebate_products,
+        )
+        # Many customers at once: read the invoice lines in one pass (hash joins, aggregation in memory) rather
+        # than one index lookup per invoice; a few customers keep the planner's index path.
+        bulk = len(scope_partner) > 200
+        if bulk:
+            cr.execute("SHOW work_mem")
+            work_mem = cr.fetchone()[0]
+            cr.execute("SET LOCAL enable_nestloop = off; SET LOCAL work_mem = '128MB'")
+        cr.execute(
+            SQL(
+                """
+                DROP TABLE IF EXISTS sdm_rb_counted;
+                CREATE TEMP TABLE sdm_rb_counted ON COMMIT DROP AS
+                WITH invoiced AS (
+                    SELECT s.idx, am.commercial_partner_id AS partner_id, am.id AS move_id, NULL::int AS partial_id,
+                           am.invoice_date AS date, SUM(-aml.balance) AS amount,
+                           SUM(CASE WHEN luom.category_id = s.uom_category
+                                    THEN CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
+                                         * aml.quantity / luom.factor * s.uom_factor END) AS qty
+                      FROM sdm_rb_scope sc
+                      JOIN sdm_rb_spec s ON s.idx = sc.idx AND s.basis IN ('amount', 'quantity')
+                      JOIN account_move am
+                        ON am.commercial_partner_id = sc.partner_id AND am.company_id = s.company_id
+                       AND am.invoice_date BETWEEN s.date_from AND s.date_to
+                       AND am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
+                      JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
+                      LEFT JOIN uom_uom luom ON luom.id = aml.product_uom_id
+                     WHERE true %(product_filter)s
+                     GROUP BY s.idx, am.commercial_partner_id, am.id, am.invoice_date
+                ),
+                collected AS (
+                    SELECT s.idx, am.commercial_partner_id AS partner_id, am.id AS move_id, apr.id AS partial_id,
+                           apr.max_date AS date,
+                           SUM(-aml.balance) * MAX(apr.amount) / NULLIF(MAX(am.amount_total_signed), 0) AS amount,
+                           NULL::numeric AS qty
+                      FROM sdm_rb_scope sc
+                      JOIN sdm_rb_spec s ON s.idx = sc.idx AND s.basis = 'collected'
+                      JOIN account_move am
+                        ON am.commercial_partner_id = sc.partner_id AND am.company_id = s.company_id
+                       AND am.move_type = 'out_invoice' AND am.state = 'posted'
+                      JOIN account_move_line rec ON rec.move_id = am.id
+                      JOIN account_partial_reconcile apr
+                        ON apr.debit_move_id = rec.id AND apr.max_date BETWEEN s.date_from AND s.date_to
+                      JOIN account_move_line pay ON pay.id = apr.credit_move_id
+                      JOIN account_move pm ON pm.id = pay.move_id
+                      JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
+                     WHERE (pm.origin_payment_id IS NOT NULL OR pm.statement_line_id IS NOT NULL)
+                       %(product_filter)s
+                     GROUP BY s.idx, am.commercial_partner_id, am.id, apr.id, apr.max_date
+                )
+                SELECT c.* FROM (SELECT * FROM invoiced UNION ALL SELECT * FROM collected) c
+                  JOIN sdm_rb_spec s ON s.idx = c.idx
+                 WHERE true %(counted_filter)s
+                """,
+                product_filter=product_filter,
+                counted_filter=counted_filter,
+            )
+        )
+        if bulk:
+            cr.execute(SQL("SET LOCAL enable_nestloop = on; SET LOCAL work_mem = %s", work_mem))
+        cr.execute(
+            "SELECT idx, partner_id, COALESCE(SUM(amount), 0), COALESCE(SUM(qty), 0) FROM sdm_rb_counted GROUP BY 1, 2"
+        )
+        result = {(idx, partner): (float(amount), float(qty)) for idx, partner, amount, qty in cr.fetchall()}
+        if lines_table:
+            cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(lines_table)))
+            cr.execute(SQL("ALTER TABLE sdm_rb_counted RENAME TO %s", SQL.identifier(lines_table)))
+        return result
+
+    @api.model
+    def _sdm_rebate_product_ids(self):
+        """Rebates paid never count as sales of the next period."""
+        products = self.env.companies.sdm_rebate_product_id
+        products |= self.env.ref("sdm_finance.product_sdm_rebate", raise_if_not_found=False) or products
+        return products.ids
