@@ -19,6 +19,8 @@ from . import crm_team
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_credit
+from . import res_partner_balance
 from . import res_users
 from . import sale_order
 from . import sale_order_line
