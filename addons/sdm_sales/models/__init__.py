@@ -1,3 +1,4 @@
+from . import base
 from . import sdm_region_mixin
 from . import sdm_report_mixins
 from . import sdm_region
@@ -26,6 +27,7 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_picking
 from . import account_move
+from . import account_move_line
 from . import sale_report
 from . import account_invoice_report
 from . import sdm_demo

@@ -75,8 +75,6 @@ class ResPartner(models.Model):
         help="Overrides the credit group's and the company's credit mode for this customer.",
     )
     sdm_credit_editable = fields.Boolean(compute="_compute_sdm_credit_editable")
-    # Technical: touched by every credit check so that concurrent checks of one customer serialize.
-    sdm_credit_checked_at = fields.Datetime(readonly=True, copy=False)
 
     # Credit position, company currency, computed by SQL aggregation (never stored).
     sdm_credit_currency_id = fields.Many2one("res.currency", compute="_compute_sdm_credit_position")
@@ -192,6 +190,7 @@ class ResPartner(models.Model):
                 "exposure",
                 "overdue_amount",
                 "overdue_days",
+                "oldest_due",
             ),
             0,
         )
@@ -209,6 +208,8 @@ class ResPartner(models.Model):
         self.env["account.move.line"].flush_model()
         self.env["sale.order"].flush_model()
         today = fields.Date.context_today(self)
+        # Overdue: items due before the cutoff (see account.move.line._sdm_overdue_domain), by their due date.
+        cutoff = self.env["account.move.line"]._sdm_overdue_cutoff(today)
         positions = {pid: self._sdm_empty_position() for pid in self.ids}
         self.env.cr.execute(
             SQL(
@@ -216,7 +217,7 @@ class ResPartner(models.Model):
                 SELECT p.commercial_partner_id,
                        COALESCE(SUM(b.amount) FILTER (WHERE b.kind = 'd'), 0),
                        COALESCE(SUM(b.amount) FILTER (WHERE b.kind = 'c'), 0),
-                       COALESCE(SUM(b.amount) FILTER (WHERE b.kind = 'd' AND b.due_date < %(today)s), 0),
+                       COALESCE(SUM(b.amount) FILTER (WHERE b.kind = 'd' AND b.due_date < %(cutoff)s), 0),
                        MIN(b.due_date) FILTER (WHERE b.kind = 'd' AND b.items > 0),
                        COALESCE(SUM(b.amount) FILTER (WHERE b.kind = 'o'), 0)
                   FROM sdm_credit_bucket b
@@ -227,7 +228,7 @@ class ResPartner(models.Model):
                 """,
                 partners=self.ids,
                 company=company.id,
-                today=today,
+                cutoff=cutoff,
             )
         )
         for partner_id, receivable, unapplied, overdue, oldest_due, uninvoiced in self.env.cr.fetchall():
@@ -236,7 +237,8 @@ class ResPartner(models.Model):
             position["unapplied"] = unapplied
             position["overdue_amount"] = overdue
             position["uninvoiced"] = uninvoiced
-            if oldest_due and oldest_due < today:
+            if oldest_due and oldest_due < cutoff:
+                position["oldest_due"] = oldest_due
                 position["overdue_days"] = (today - oldest_due).days
         if company.sdm_credit_include_draft_invoices:
             self.env["account.move"].flush_model(["amount_total_signed", "state", "move_type", "partner_id"])
@@ -269,19 +271,22 @@ class ResPartner(models.Model):
             )
         return positions
 
+    def _sdm_overdue_line_domain(self, company, tolerance_days=0):
+        """This customer's overdue journal items in ``company`` (the one definition, on due dates)."""
+        return (
+            self.env["account.move.line"]._sdm_overdue_domain(company, tolerance_days=tolerance_days)
+            + self._sdm_commercial_domain()
+        )
+
     def _sdm_overdue_invoices(self, company, limit=5):
-        """The oldest overdue invoices of this commercial partner (for messages)."""
+        """The invoices holding this customer's overdue items, as ``[(invoice, due date of its oldest overdue
+        item)]``, oldest first (for messages)."""
         self.ensure_one()
-        return self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "=", self.id),
-                ("company_id", "=", company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", fields.Date.context_today(self)),
-            ],
-            order="invoice_date_due, id",
+        return self.env["account.move.line"]._read_group(
+            self._sdm_overdue_line_domain(company),
+            ["move_id"],
+            ["date_maturity:min"],
+            order="date_maturity:min, move_id",
             limit=limit,
         )
 
@@ -292,20 +297,14 @@ class ResPartner(models.Model):
         partner = self.with_company(company)
         return partner.sdm_credit_mode or partner.sdm_credit_group_id.credit_mode or company.sdm_credit_mode or "off"
 
-    def _sdm_lock_credit(self):
-        """Serialize credit checks of one commercial partner across transactions.
-
-        The row is locked and touched: a concurrent check waits for this transaction, then (Odoo runs in
-        REPEATABLE READ) fails with a serialization error and is retried, seeing what this one committed.
-        """
-        self.ensure_one()
-        self.env.cr.execute(SQL("SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE", self.id))
-        self.env.cr.execute(
-            SQL(
-                "UPDATE res_partner SET sdm_credit_checked_at = (now() AT TIME ZONE 'UTC') WHERE id = %s",
-                self.id,
-            )
-        )
+    def _sdm_lock_customers(self):
+        """Serialize SDM's checks of these customers across transactions (credit checks, balance consumption):
+        their commercial partners' rows, through the one lock of SDM (``_sdm_lock_rows``: ``FOR NO KEY UPDATE``
+        in id order, rows touched). A concurrent check of the same customer waits for this transaction, then
+        fails with a serialization error that Odoo retries and its retry sees what this one committed. Other
+        transactions' new orders, invoices and journal items of the customer (whose foreign-key checks take
+        ``FOR KEY SHARE``) do not wait."""
+        self.commercial_partner_id._sdm_lock_rows()
 
     def _sdm_credit_applies(self, company):
         """Whether any credit rule can stop this customer's documents in ``company`` (cheap, no SQL)."""
@@ -335,7 +334,10 @@ class ResPartner(models.Model):
             reasons.append("hold")
         if limit and currency.compare_amounts(exposure, limit) > 0:
             reasons.append("limit")
-        if position["overdue_amount"] > 0 and position["overdue_days"] > partner.sdm_credit_overdue_days:
+        tolerance_cutoff = self.env["account.move.line"]._sdm_overdue_cutoff(
+            tolerance_days=partner.sdm_credit_overdue_days
+        )
+        if position["oldest_due"] and position["oldest_due"] < tolerance_cutoff:
             reasons.append("overdue_days")
         overdue_max = partner.sdm_credit_overdue_max
         if overdue_max and currency.compare_amounts(position["overdue_amount"], overdue_max) > 0:
@@ -376,19 +378,20 @@ class ResPartner(models.Model):
         documents; the documents' amounts add up in the given order. Posts the warning on ``document`` in warn
         mode and raises a UserError (customer, figures, overdue invoices) when a document must wait.
 
-        The customer's row is locked for the rest of the transaction (customers in id order, so that two batches
-        cannot deadlock): a concurrent check of the same customer waits, then is retried by Odoo and sees this one.
+        The customers are locked for the rest of the transaction (``_sdm_lock_customers``): a concurrent check of
+        the same customer waits, then is retried by Odoo and sees this one.
         """
         by_partner = defaultdict(list)
         for partner, amount, order, document in documents:
             by_partner[partner.commercial_partner_id].append((amount, order, document))
+        applies = self.browse([p.id for p in by_partner if p._sdm_credit_applies(company)])
+        applies._sdm_lock_customers()
         results = []
         for partner in sorted(by_partner, key=lambda p: p.id):
             partner = partner.with_company(company)
-            if not partner._sdm_credit_applies(company):
+            if partner not in applies:
                 results += [{"ok": True, "mode": "off", "reasons": []}] * len(by_partner[partner])
                 continue
-            partner._sdm_lock_credit()
             position = partner._sdm_credit_positions(company)[partner.id]
             cumulative = 0.0
             for amount, order, document in by_partner[partner]:
@@ -435,7 +438,7 @@ class ResPartner(models.Model):
                     tolerance=self.sdm_credit_overdue_days,
                     maximum=money(self.sdm_credit_overdue_max) if self.sdm_credit_overdue_max else env._("none"),
                     invoices=", ".join(
-                        f"{inv.name} ({fields.Date.to_string(inv.invoice_date_due)})" for inv in invoices
+                        f"{invoice.name} ({fields.Date.to_string(due or invoice.date)})" for invoice, due in invoices
                     ),
                 )
             )
@@ -472,12 +475,7 @@ class ResPartner(models.Model):
             "res_model": "account.move.line",
             "view_mode": "list,form",
             "domain": self._sdm_commercial_domain()
-            + [
-                ("company_id", "=", self.env.company.id),
-                ("parent_state", "=", "posted"),
-                ("account_type", "=", "asset_receivable"),
-                ("reconciled", "=", False),
-            ],
+            + self.env["account.move.line"]._sdm_open_receivable_domain(self.env.company),
             "context": {"search_default_group_by_move": 0},
         }
 
@@ -512,18 +510,12 @@ class ResPartner(models.Model):
         }
 
     def action_sdm_credit_overdue_invoices(self):
+        """The invoices holding overdue items (installments count by their own due date)."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Overdue Invoices"),
             "res_model": "account.move",
             "view_mode": "list,form",
-            "domain": [
-                ("commercial_partner_id", "=", self.commercial_partner_id.id),
-                ("company_id", "=", self.env.company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", fields.Date.to_string(fields.Date.context_today(self))),
-            ],
+            "domain": [("line_ids", "any", self._sdm_overdue_line_domain(self.env.company))],
         }
