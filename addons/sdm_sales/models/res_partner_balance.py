@@ -4,7 +4,7 @@ from odoo import api, fields, models
 class ResPartner(models.Model):
     """Customer balances (price adjustment compensation; rebates in sdm_finance)."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     sdm_compensation_balance = fields.Monetary(
         string="Compensation Balance",

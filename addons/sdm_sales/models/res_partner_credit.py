@@ -30,7 +30,7 @@ class ResPartner(models.Model):
     """Credit: the profile (per company), the position (SQL on the credit aggregates), the rule and the
     breakdown actions."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------ credit profile (per company)
     sdm_credit_group_id = fields.Many2one(
