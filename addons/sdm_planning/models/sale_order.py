@@ -1,5 +1,4 @@
 from odoo import models
-from odoo.tools import SQL
 
 
 class SaleOrder(models.Model):
@@ -7,8 +6,8 @@ class SaleOrder(models.Model):
 
     def _sdm_check_allocations(self):
         """Orders of a region must fit in the region's remaining allocation of scarce products. The allocation
-        rows are updated first, so two confirmations in one region are served one after the other (the second
-        fails with a serialization error that Odoo retries, and its retry sees the first)."""
+        rows are locked first (``_sdm_lock_rows``), so two confirmations in one region are served one after the
+        other (the second fails with a serialization error that Odoo retries, and its retry sees the first)."""
         Allocation = self.env["sdm.allocation"].sudo()
         for order in self:
             mode = order.company_id.sdm_allocation_mode
@@ -32,12 +31,7 @@ class SaleOrder(models.Model):
             )
             if not allocations:
                 continue
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE sdm_allocation SET write_date = now() AT TIME ZONE 'UTC' WHERE id = ANY(%s)",
-                    sorted(allocations.ids),
-                )
-            )
+            allocations._sdm_lock_rows()
             consumed = allocations._sdm_consumed(exclude_order_ids=order.ids)
             problems = []
             for allocation in allocations:

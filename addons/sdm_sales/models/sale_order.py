@@ -196,10 +196,11 @@ class SaleOrder(models.Model):
 
     def _sdm_consume_balances(self):
         """An order of a customer holding balances takes them as discount lines, up to what each kind allows and
-        never beyond the order's untaxed amount. The customer's row is locked, so two orders confirmed at once
-        cannot spend a balance twice."""
+        never beyond the order's untaxed amount. A customer holding a balance is locked before it is spent
+        (``res.partner._sdm_lock_customers``, customers in id order), so two orders confirmed at once cannot spend
+        a balance twice; customers without balances are not locked."""
         Balance = self.env["sdm.customer.balance"].sudo()
-        for order in self:
+        for order in self.sorted(lambda o: o.partner_id.commercial_partner_id.id):
             company = order.company_id
             currency = company.currency_id
             untaxed = order.currency_id._convert(order.amount_untaxed, currency, company, order.date_order)
@@ -207,7 +208,11 @@ class SaleOrder(models.Model):
             for kind in order._sdm_balance_kinds():
                 if currency.compare_amounts(sum(used.filtered(lambda b, k=kind: b.kind == k).mapped("amount")), 0) < 0:
                     continue  # already taken by this order
-                available = Balance._sdm_balance_of(order.partner_id, company, kind, lock=True)
+                # Read, then lock only when there is something to spend: in REPEATABLE READ, the lock fails with
+                # a serialization error if another consumer committed after this transaction's snapshot.
+                available = Balance._sdm_balance_of(order.partner_id, company, kind)
+                if currency.compare_amounts(available, 0.0) > 0:
+                    available = Balance._sdm_balance_of(order.partner_id, company, kind, lock=True)
                 amount = currency.round(min(available, order._sdm_balance_limit(kind, untaxed), untaxed))
                 if currency.compare_amounts(amount, 0.0) <= 0:
                     continue

@@ -5,12 +5,15 @@ and due date, the sum and the number of its open receivable items (debit ``d`` /
 and company, the uninvoiced amount of its confirmed orders (``o``). Triggers on ``account_move_line`` and
 ``sale_order`` add the new contribution of a row and remove the old one, so a check reads a few rows whatever
 the number of open documents. Buckets are keyed by the partner of the document (not the commercial partner), so
-moving a contact to another company needs no rewrite. ``_sdm_rebuild`` recomputes everything (module
-install/update, an account changing type).
+moving a contact to another company needs no rewrite. ``_sdm_rebuild`` recomputes everything (installation, a
+changed definition, an account changing type); a module update that does not change the definition keeps the
+table as it is (``_sdm_install`` compares a fingerprint of the definition with the one stored at the last build).
 """
 
+import hashlib
+
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 NO_DUE_DATE = "1900-01-01"
 
@@ -86,6 +89,25 @@ CREATE TRIGGER sdm_credit_so
     ON sale_order FOR EACH ROW EXECUTE FUNCTION sdm_credit_so_trigger();
 """
 
+_REBUILD = """
+DELETE FROM sdm_credit_bucket;
+INSERT INTO sdm_credit_bucket (partner_id, company_id, kind, due_date, amount, items)
+SELECT aml.partner_id, aml.company_id,
+       CASE WHEN aml.amount_residual > 0 THEN 'd' ELSE 'c' END,
+       COALESCE(aml.date_maturity, aml.date), SUM(aml.amount_residual), COUNT(*)
+  FROM account_move_line aml
+ WHERE aml.amount_residual <> 0 AND sdm_credit_aml_open(aml)
+ GROUP BY 1, 2, 3, 4;
+INSERT INTO sdm_credit_bucket (partner_id, company_id, kind, due_date, amount, items)
+SELECT so.partner_id, so.company_id, 'o', DATE %(no_due)s, SUM(so.sdm_uninvoiced_amount), COUNT(*)
+  FROM sale_order so
+ WHERE so.state = 'sale' AND so.sdm_uninvoiced_amount > 0
+ GROUP BY 1, 2;
+"""
+
+# What the aggregates are: a new fingerprint (any change of the DDL or of the rebuild) rebuilds them.
+FINGERPRINT = hashlib.sha256((_DDL + _REBUILD).encode()).hexdigest()
+
 _DROP = """
 DROP TRIGGER IF EXISTS sdm_credit_aml ON account_move_line;
 DROP TRIGGER IF EXISTS sdm_credit_so ON sale_order;
@@ -103,36 +125,29 @@ class SdmCreditBucket(models.AbstractModel):
     _name = "sdm.credit.bucket"
     _description = "SDM: Credit Aggregates"
 
+    _sdm_fingerprint_key = "sdm_sales.credit_bucket_fingerprint"
+
     @api.model
     def _sdm_install(self):
+        """Create the aggregates when missing and rebuild them when their definition changed (module install and
+        update, from ``sale.order.init``: the aggregates need ``sdm_uninvoiced_amount``). Returns whether they
+        were rebuilt."""
+        params = self.env["ir.config_parameter"].sudo()
+        built = params.get_param(self._sdm_fingerprint_key)
+        if built == FINGERPRINT and sql.table_exists(self.env.cr, "sdm_credit_bucket"):
+            return False
         self.env.cr.execute(_DDL)
         self._sdm_rebuild()
+        params.set_param(self._sdm_fingerprint_key, FINGERPRINT)
+        return True
 
     @api.model
     def _sdm_uninstall(self):
         self.env.cr.execute(_DROP)
+        self.env["ir.config_parameter"].sudo().search([("key", "=", self._sdm_fingerprint_key)]).unlink()
 
     @api.model
     def _sdm_rebuild(self):
         """Recompute every bucket from the documents (set-based)."""
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                DELETE FROM sdm_credit_bucket;
-                INSERT INTO sdm_credit_bucket (partner_id, company_id, kind, due_date, amount, items)
-                SELECT aml.partner_id, aml.company_id,
-                       CASE WHEN aml.amount_residual > 0 THEN 'd' ELSE 'c' END,
-                       COALESCE(aml.date_maturity, aml.date), SUM(aml.amount_residual), COUNT(*)
-                  FROM account_move_line aml
-                 WHERE aml.amount_residual <> 0 AND sdm_credit_aml_open(aml)
-                 GROUP BY 1, 2, 3, 4;
-                INSERT INTO sdm_credit_bucket (partner_id, company_id, kind, due_date, amount, items)
-                SELECT so.partner_id, so.company_id, 'o', DATE %(no_due)s, SUM(so.sdm_uninvoiced_amount), COUNT(*)
-                  FROM sale_order so
-                 WHERE so.state = 'sale' AND so.sdm_uninvoiced_amount > 0
-                 GROUP BY 1, 2;
-                """,
-                no_due=NO_DUE_DATE,
-            )
-        )
+        self.env.cr.execute(SQL(_REBUILD, no_due=NO_DUE_DATE))

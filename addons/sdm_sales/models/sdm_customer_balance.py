@@ -24,11 +24,11 @@ class SdmCustomerBalance(models.Model):
     @api.model
     def _sdm_balance_of(self, partner, company, kind, lock=False):
         """The customer's balance of ``kind`` in company currency (one SQL sum); ``lock`` serialises the
-        consumers of one customer's balances on the customer's row."""
+        consumers of one customer's balances (``res.partner._sdm_lock_customers``)."""
         partner = partner.commercial_partner_id
         self.flush_model()
         if lock:
-            self.env.cr.execute(SQL("SELECT id FROM res_partner WHERE id = %s FOR UPDATE", partner.id))
+            partner._sdm_lock_customers()
         self.env.cr.execute(
             SQL(
                 "SELECT COALESCE(SUM(amount), 0) FROM sdm_customer_balance "

@@ -1,6 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date, formatLang
+from odoo.tools import format_date, formatLang
 
 APPROVER_GROUP = "sales_team.group_sale_manager"
 
@@ -183,10 +183,8 @@ class SdmPriceNotice(models.Model):
 
     def _sdm_lock(self):
         """Lock the notices' rows until the end of the transaction and re-read their state: two users (or a
-        double click) acting on one notice are served one after the other."""
-        self.flush_recordset()
-        self.env.cr.execute(SQL("SELECT id FROM sdm_price_notice WHERE id = ANY(%s) FOR UPDATE", self.ids))
-        self.invalidate_recordset()
+        double click) acting on one notice are served one after the other (``_sdm_lock_rows``)."""
+        self._sdm_lock_rows()
 
     def _sdm_expect_state(self, *states):
         for notice in self:

@@ -12,6 +12,7 @@ class SdmRegion(models.Model):
     _parent_store = True
     _rec_name = "complete_name"
     _order = "complete_name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     code = fields.Char(help="Short code used in reports and imports, e.g. EC for East China.")
@@ -22,7 +23,7 @@ class SdmRegion(models.Model):
         index=True,
         ondelete="restrict",
         tracking=True,
-        domain="[('company_id', 'in', (company_id, False))]",
+        check_company=True,
     )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("sdm.region", "parent_id", string="Sub-regions")
@@ -91,21 +92,13 @@ class SdmRegion(models.Model):
         if self._has_cycle():
             self._sdm_check_parent(self.parent_id)
 
-    @api.constrains("parent_id", "company_id")
-    def _check_company(self):
-        for region in self:
-            parent = region.parent_id
-            if parent.company_id and region.company_id and parent.company_id != region.company_id:
-                raise ValidationError(
-                    self.env._(
-                        "Region '%(region)s' (company %(company)s) cannot be under region "
-                        "'%(parent)s' of company %(parent_company)s.",
-                        region=region.name,
-                        company=region.company_id.name,
-                        parent=parent.name,
-                        parent_company=parent.company_id.name,
-                    )
-                )
+    @api.model
+    def _check_company_domain(self, companies):
+        """Regions a record of ``companies`` may point to (the framework's company check and field domains): a
+        record shared by every company (a branch without company) may belong to any company's region."""
+        if not companies:
+            return []
+        return super()._check_company_domain(companies)
 
     # Record rules of the Regional Manager group depend on region managers and on the tree:
     # ir.rule domains are cached, so any change there clears the cache.

@@ -8,8 +8,10 @@ from . import test_credit_checkpoints
 from . import test_credit_approval
 from . import test_credit_security
 from . import test_credit_concurrency
+from . import test_customer_lock
 from . import test_available_qty
 from . import test_credit_aggregates
 from . import test_credit_checkpoint_modes
+from . import test_credit_overdue
 from . import test_price_compensation
 from . import test_compensation_concurrency

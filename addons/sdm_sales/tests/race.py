@@ -57,3 +57,11 @@ def two_transactions(registry, action, hold=0.5):
     for thread in threads:
         thread.join(30)
     return outcome
+
+
+def write_company_settings(env, values):
+    """Write ``values`` on the current company (committed tests) and return what they replace, to restore."""
+    company = env.company
+    previous = {name: company[name] for name in values}
+    company.write(values)
+    return previous

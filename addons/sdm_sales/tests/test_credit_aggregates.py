@@ -1,4 +1,7 @@
 from datetime import timedelta
+from unittest.mock import patch
+
+from odoo.addons.sdm_sales.models.sdm_credit_bucket import SdmCreditBucket
 
 from .credit_common import SdmCreditCommon
 
@@ -53,3 +56,21 @@ class TestCreditAggregates(SdmCreditCommon):
         self.assertEqual(self._position().sdm_credit_receivable, 300.0)
         receivable.account_type = "asset_current"
         self.assertEqual(self._position().sdm_credit_receivable, 0.0)
+
+    def test_module_update_rebuilds_only_a_changed_definition(self):
+        """``init()`` on every module update: what is missing is created, the aggregates are rebuilt only when
+        their definition changed since the last build (a fingerprint is stored), never on a plain update."""
+        self._invoice(self.customer_a, 300.0)
+        expected = self._buckets()
+        Bucket = self.env["sdm.credit.bucket"]
+        with patch.object(
+            SdmCreditBucket, "_sdm_rebuild", autospec=True, side_effect=SdmCreditBucket._sdm_rebuild
+        ) as rebuild:
+            self.env["sale.order"].init()  # a module update with the same definition
+            self.assertEqual(rebuild.call_count, 0, "an unchanged definition is not rebuilt")
+            self.env["ir.config_parameter"].sudo().set_param(Bucket._sdm_fingerprint_key, "an older definition")
+            self.env["sale.order"].init()
+            self.assertEqual(rebuild.call_count, 1, "a changed definition is rebuilt")
+            self.env["sale.order"].init()
+            self.assertEqual(rebuild.call_count, 1)
+        self.assertEqual(self._buckets(), expected)

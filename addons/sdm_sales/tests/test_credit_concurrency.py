@@ -5,7 +5,7 @@
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase
 
-from .race import two_transactions
+from .race import two_transactions, write_company_settings
 
 
 class TestCreditConcurrency(TransactionCase):
@@ -20,12 +20,9 @@ class TestCreditConcurrency(TransactionCase):
         super().setUp()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            company = env.company
-            self.previous_settings = {
-                "sdm_credit_mode": company.sdm_credit_mode,
-                "sdm_credit_check_sale": company.sdm_credit_check_sale,
-            }
-            company.write({"sdm_credit_mode": "block", "sdm_credit_check_sale": True})
+            self.previous_settings = write_company_settings(
+                env, {"sdm_credit_mode": "block", "sdm_credit_check_sale": True}
+            )
             product = env["product.product"].create(
                 {
                     "name": "Concurrency Service",

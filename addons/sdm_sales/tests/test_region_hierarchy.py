@@ -1,6 +1,6 @@
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
 
 from .common import SdmSalesCommon
@@ -42,12 +42,16 @@ class TestRegionHierarchy(SdmSalesCommon):
         # A branch shared by every company (no company) may join any region.
         self.branch_hz.sdm_region_id = region_other
         self.branch_gz.company_id = self.company
-        with self.assertRaisesRegex(ValidationError, "Guangzhou Branch"):
+        # The framework's company check (check_company=True) names the record, the field and the value.
+        with self.assertRaisesRegex(UserError, "(?s)Incompatible companies.*Guangzhou Branch.*Region.*North"):
             self.branch_gz.sdm_region_id = region_other
-        with self.assertRaisesRegex(ValidationError, "Other Co"):
+        with self.assertRaisesRegex(UserError, "(?s)Incompatible companies.*Tianjin.*Parent Region.*North"):
             self.env["sdm.region"].create(
                 {"name": "Tianjin", "parent_id": region_other.id, "company_id": self.company.id}
             )
+        # A region shared by every company may be under any company's region; the field domains agree.
+        self.env["sdm.region"].create({"name": "Shared", "parent_id": region_other.id, "company_id": False})
+        self.assertEqual(self.env["sdm.region"]._check_company_domain(False), [])
 
     def test_region_code_unique_per_company(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():

@@ -1,0 +1,44 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    @api.model
+    def _sdm_open_receivable_domain(self, company):
+        """Open, posted receivable items of a partner in ``company``: what the credit aggregates count (the same
+        rule as ``sdm_credit_aml_open`` in sdm_credit_bucket.py)."""
+        return [
+            ("company_id", "=", company.id),
+            ("partner_id", "!=", False),
+            ("parent_state", "=", "posted"),
+            ("account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+            ("amount_residual", "!=", 0),
+        ]
+
+    @api.model
+    def _sdm_overdue_cutoff(self, as_of=None, tolerance_days=0):
+        """Items due before this date are overdue on ``as_of`` (today) by more than ``tolerance_days`` days."""
+        return (as_of or fields.Date.context_today(self)) - timedelta(days=tolerance_days or 0)
+
+    @api.model
+    def _sdm_overdue_domain(self, company, as_of=None, tolerance_days=0):
+        """The one definition of overdue in SDM, on journal items: open receivable items still owed (positive
+        residual) whose own due date (``date_maturity``, else the accounting date) is before the cutoff.
+
+        Each installment of a payment term is an item with its own due date, so an invoice is overdue as soon as
+        one installment is (its ``invoice_date_due`` is the last installment's). The credit position's overdue
+        figures (aggregated by the same due date), the blocking message's invoice list, the drill-down and the
+        tolerance rule (``tolerance_days``) all use it."""
+        cutoff = fields.Date.to_string(self._sdm_overdue_cutoff(as_of, tolerance_days))
+        return self._sdm_open_receivable_domain(company) + [
+            ("amount_residual", ">", 0),
+            "|",
+            ("date_maturity", "<", cutoff),
+            "&",
+            ("date_maturity", "=", False),
+            ("date", "<", cutoff),
+        ]
