@@ -271,6 +271,31 @@ class TestPriceCompensation(CompensationCommon):
         self.assertEqual(rows[4][0], "Total")
         self.assertEqual(rows[4][8], 150)
 
+    def test_statement_per_unit_is_the_engines(self):
+        """Customer C paid 100 for 5 and 70 for 5: the engine pays 5 × 20 + 5 × 0 = 100, 10 per unit — not the
+        average price paid (85) minus the new price (80)."""
+        self._invoice(self.customer_c, 5, 70, date(2026, 9, 5))
+        self._invoice(self.customer_c, 5, 100, date(2026, 9, 10))
+        notice = self._notice(basis="invoiced")
+        notice.action_compute()
+        line = self._line(notice, self.customer_c)
+        self.assertEqual((line.eligible_qty, line.price_paid, line.amount), (10, 85, 100))
+        wizard = self.env["sdm.compensation.statement"].create(
+            {"notice_ids": [Command.set(notice.ids)], "partner_id": self.customer_c.id}
+        )
+        wizard.action_export()
+        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.file_data))).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
+        header = rows[0]
+        self.assertEqual(rows[2][header.index("Compensation per Unit")], 10)
+        self.assertEqual(rows[2][header.index("Compensation")], 100)
+        # Totals sit under their column, found from the column definitions.
+        self.assertEqual(rows[3][header.index("Compensation")], 100)
+        self.assertEqual(rows[4][header.index("Compensation")], 100)
+        money = sheet.cell(row=6, column=header.index("Compensation") + 1)
+        self.assertEqual(money.number_format, "#,##0.00")
+        self.assertTrue(sheet.cell(row=4, column=1).font.bold, "header row")
+
     def test_channel_stock_as_of_a_date_and_import(self):
         Stock = self.env["sdm.channel.stock"]
         latest = Stock.browse(Stock._sdm_latest_ids(date(2026, 9, 1)))
