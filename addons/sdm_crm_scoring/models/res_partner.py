@@ -252,7 +252,9 @@ class ResPartner(models.Model):
         ):
             open_for[partner_id].add(user.id)
         return partners.filtered(
-            lambda p: not p.sdm_at_risk
-            or p.sdm_risk_reason != texts[p.id]
-            or not set(p._sdm_alert_users().ids) <= open_for[p.id]
+            lambda p: (
+                not p.sdm_at_risk
+                or p.sdm_risk_reason != texts[p.id]
+                or not set(p._sdm_alert_users().ids) <= open_for[p.id]
+            )
         )

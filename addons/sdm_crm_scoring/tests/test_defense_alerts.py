@@ -100,25 +100,19 @@ class TestDefenseAlerts(PlatformCommon):
             self._confirmed(partner, 3, date(2026, 10, 1))
         cron = self.env.ref("sdm_crm_scoring.ir_cron_sdm_defense_alerts")
         cron.code = "model._cron_sdm_defense_alerts(batch_size=2, today=datetime.date(2026, 11, 10))"
-
-        def run_once():
-            job, progress = cron._add_progress()
-            job.ir_actions_server_id.with_context(job.env.context).run()
-            return progress
-
         customers = self.customer_a | self.customer_b | self.customer_c
-        progress = run_once()
+        progress = self._run_cron_once(cron)
         self.assertEqual((progress.done, progress.remaining), (2, 1))
         self.assertEqual(len(customers.filtered("sdm_at_risk")), 2, "one batch only")
-        progress = run_once()
+        progress = self._run_cron_once(cron)
         self.assertEqual((progress.done, progress.remaining), (1, 0))
         self.assertEqual(customers.filtered("sdm_at_risk"), customers)
         self.assertEqual(self._alerts(self.customer_a).user_id, self.user_sales_a | self.user_east_manager)
-        progress = run_once()
+        progress = self._run_cron_once(cron)
         self.assertEqual((progress.done, progress.remaining), (0, 0), "nothing left to do")
         self.assertEqual(len(self._alerts(self.customer_a)), 2, "idempotent: no second activity per person")
         # An alert closed by hand is given again; the others stay as they are.
         self._alerts(self.customer_a).filtered(lambda a: a.user_id == self.user_sales_a).unlink()
-        progress = run_once()
+        progress = self._run_cron_once(cron)
         self.assertEqual((progress.done, progress.remaining), (1, 0))
         self.assertEqual(self._alerts(self.customer_a).user_id, self.user_sales_a | self.user_east_manager)

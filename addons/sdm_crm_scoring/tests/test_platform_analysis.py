@@ -30,6 +30,14 @@ class PlatformCommon(SdmSalesCommon):
         cls.stock = cls.env.ref("stock.stock_location_stock")
         cls.customers_loc = cls.env.ref("stock.stock_location_customers")
 
+    @staticmethod
+    def _run_cron_once(cron):
+        """What ir.cron._run_job does for each call of a job: a new progress record, then the server action
+        (which reports to it through ir.cron._notify_progress). Returns the progress."""
+        job, progress = cron._add_progress()
+        job.ir_actions_server_id.with_env(job.env).run()
+        return progress
+
     @classmethod
     def _move(cls, partner, qty, when, product=None, uom=None, returned=False):
         product = product or cls.yarn
@@ -224,15 +232,8 @@ class TestPlatformAnalysis(PlatformCommon):
         total = self.env["res.partner"].with_context(active_test=False).search_count([("is_company", "=", True)])
         self.assertGreater(total, 2)
         cron = self.env.ref("sdm_crm_scoring.ir_cron_sdm_platform_usage")
-
-        def run_once():
-            """What ir.cron._run_job does for each call: a new progress record, then the server action."""
-            job, progress = cron._add_progress()
-            job.ir_actions_server_id.with_context(job.env.context).run()
-            return progress
-
         cron.code = "model._cron_sdm_recompute(batch_size=2, today=datetime.date(2026, 10, 5))"
-        progress = run_once()
+        progress = self._run_cron_once(cron)
         self.assertEqual((progress.done, progress.remaining), (2, total - 2), "one batch of two customers")
         cursor = int(params.get_param(CURSOR))
         self.assertTrue(cursor, "the place is kept for the next call")
@@ -242,7 +243,7 @@ class TestPlatformAnalysis(PlatformCommon):
         )
         calls = 1
         while progress.remaining:
-            progress = run_once()
+            progress = self._run_cron_once(cron)
             calls += 1
             self.assertLessEqual(progress.done, 2)
             self.assertLess(calls, total, "every call makes progress")
@@ -252,7 +253,7 @@ class TestPlatformAnalysis(PlatformCommon):
         self.assertEqual(rows.partner_id, partners)
         self.assertEqual(set(rows.mapped("our_usage")), {10})
         # Idempotent: a full second pass changes nothing.
-        while run_once().remaining:
+        while self._run_cron_once(cron).remaining:
             pass
         self.assertEqual(self.Usage.search([("partner_id", "in", partners.ids)]), rows)
         self.assertEqual(set(rows.mapped("our_usage")), {10})

@@ -71,7 +71,9 @@ class SdmRebateStatement(models.TransientModel):
         row += 1
         table.total_row(row, self.env._("Total settled"), table.totals(settlement_rows))
         row += 2
-        table.total_row(row, self.env._("Accrued, not settled yet"), {"amount": sum(accruals.mapped("amount"))}, "section")
+        table.total_row(
+            row, self.env._("Accrued, not settled yet"), {"amount": sum(accruals.mapped("amount"))}, "section"
+        )
         row += 2
         table.band(row, self.env._("Rebate balance"))
         balance = sheet.table(

@@ -25,4 +25,3 @@ class SdmRatioMixin(models.AbstractModel):
                 denominator = group.pop(f"sdm_{name}_den", 0) or 0.0
                 group[name] = round(100.0 * numerator / denominator, 2) if denominator else False
         return groups
-

@@ -153,9 +153,7 @@ class SdmXlsxTable:
     def totals(self, rows):
         """Sums of the columns marked ``total`` over ``rows`` (dicts by column key)."""
         return {
-            column.key: sum(values.get(column.key) or 0.0 for values in rows)
-            for column in self.columns
-            if column.total
+            column.key: sum(values.get(column.key) or 0.0 for values in rows) for column in self.columns if column.total
         }
 
     def total_row(self, row, label, totals, style="total", label_key=None):

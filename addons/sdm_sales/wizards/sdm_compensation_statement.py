@@ -94,7 +94,8 @@ class SdmCompensationStatement(models.TransientModel):
                 partner_rows.append(self._sdm_line_values(line, sources))
                 table.write_row(row, partner_rows[-1])
             row += 1
-            table.total_row(row, self.env._("Subtotal %s", partner.display_name), table.totals(partner_rows), "subtotal")
+            subtotal = self.env._("Subtotal %s", partner.display_name)
+            table.total_row(row, subtotal, table.totals(partner_rows), "subtotal")
             every_row += partner_rows
         row += 1
         table.total_row(row, self.env._("Total"), table.totals(every_row))
