@@ -296,6 +296,42 @@ class TestPriceCompensation(CompensationCommon):
         self.assertEqual(money.number_format, "#,##0.00")
         self.assertTrue(sheet.cell(row=4, column=1).font.bold, "header row")
 
+    def test_xlsx_helper(self):
+        """The shared XLSX helper (sdm.xlsx.mixin): text stays text (never a formula), dates and money get their
+        formats, totals go under the columns marked to total, wherever they are."""
+        book = self.env["sdm.compensation.statement"]._sdm_xlsx_workbook()
+        sheet = book.add_sheet("Test")
+        table = sheet.table(
+            [
+                ("name", "Name", "text", 20),
+                ("when", "Date", "date", 12),
+                ("qty", "Quantity", "qty", 10, True),
+                ("note", "Note", "text", 10),
+                ("amount", "Amount", "money", 14, True),
+            ]
+        )
+        sheet.title("Title", "Subtitle")
+        table.header(2)
+        rows = [
+            {"name": "=1+1", "when": date(2026, 9, 1), "qty": 2, "amount": 10.5},
+            {"name": "@SUM(A1)", "qty": 3, "note": False, "amount": 4},
+        ]
+        for row, values in enumerate(rows, start=3):
+            table.write_row(row, values)
+        table.total_row(5, "Total", table.totals(rows))
+        sheet = openpyxl.load_workbook(io.BytesIO(book.close())).active
+        cells = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
+        self.assertEqual(cells[0], ["Name", "Date", "Quantity", "Note", "Amount"])
+        self.assertEqual(cells[1][0], "=1+1")
+        self.assertEqual(sheet.cell(row=4, column=1).data_type, "s", "text, not a formula")
+        self.assertEqual(cells[1][1].date(), date(2026, 9, 1))
+        self.assertEqual(sheet.cell(row=4, column=2).number_format, "yyyy-mm-dd")
+        self.assertEqual(cells[2][1:4], [None, 3, None])
+        self.assertEqual(cells[3], ["Total", None, 5, None, 14.5])
+        self.assertTrue(sheet.cell(row=6, column=5).font.bold)
+        self.assertEqual(sheet.cell(row=6, column=5).number_format, "#,##0.00")
+        self.assertEqual(sheet.column_dimensions["A"].width, 20 + 0.7109375)  # xlsxwriter's padding
+
     def test_channel_stock_as_of_a_date_and_import(self):
         Stock = self.env["sdm.channel.stock"]
         latest = Stock.browse(Stock._sdm_latest_ids(date(2026, 9, 1)))
