@@ -376,7 +376,7 @@ class TestPriceCompensation(CompensationCommon):
         notice = self._notice(basis="invoiced")
         notice.action_compute()
         notice.with_user(self.manager).action_approve()
-        with patch("odoo.addons.sdm_sales.models.sdm_price_notice.SETTLE_BATCH", 1):
+        with patch("odoo.addons.sdm_sales.models.sdm_price_notice_settlement.SETTLE_BATCH", 1):
             notice.action_settle()  # 3 customers > 2 × batch: queued for the scheduled action
             self.assertTrue(notice.settle_queued)
             self.assertFalse(notice.move_ids)
