@@ -1,5 +1,4 @@
-import threading
-import time
+from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
@@ -7,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 ALERT_ACTIVITY = "sdm_crm_scoring.mail_activity_type_defense_alert"
+ALERT_CURSOR_PARAM = "sdm_crm_scoring.defense_alert_cursor"
 
 
 class ResPartner(models.Model):
@@ -198,41 +198,63 @@ class ResPartner(models.Model):
         return (self.user_id | region.manager_id).filtered("active")
 
     @api.model
-    def _cron_sdm_defense_alerts(self, batch_size=500, today=None, time_budget=60.0, auto_commit=None):
-        """Flag customers at risk and give their salesperson and regional manager an activity. Idempotent: a
-        customer keeps one open alert activity per person; customers no longer at risk are cleared. Commits per
-        batch and reports progress; past ``time_budget`` seconds it stops and the cron is called again at once,
-        which skips the customers already flagged and alerted."""
-        started = time.monotonic()
+    def _cron_sdm_defense_alerts(self, batch_size=500, today=None):
+        """Flag customers at risk and give their salesperson and regional manager an activity: one batch of
+        ``batch_size`` customers per call, the progress reported to ``ir.cron`` (the runner commits and calls
+        again while customers remain). Idempotent: only customers whose flag, reason or alert activities are not
+        up to date are touched, and a customer keeps one open alert activity per person; customers no longer at
+        risk are cleared. Resumable: the last customer done is kept, so a run goes through the customers once
+        even when one of them cannot be brought up to date. Returns the number of customers left."""
+        params = self.env["ir.config_parameter"].sudo()
+        cursor = int(params.get_param(ALERT_CURSOR_PARAM, 0) or 0)
         reasons = {}
         companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         for company in companies:
             for partner_id, texts in self._sdm_defense_alert_reasons(company, today).items():
                 reasons.setdefault(partner_id, []).extend(texts)
-        cleared = self.search([("sdm_at_risk", "=", True), ("id", "not in", list(reasons))])
+        texts = {partner_id: "\n".join(lines) for partner_id, lines in reasons.items()}
+        cleared = self.search([("sdm_at_risk", "=", True), ("id", "not in", list(texts))])
         cleared.write({"sdm_at_risk": False, "sdm_risk_reason": False})
-        partner_ids = sorted(reasons)
-        if auto_commit is None:
-            auto_commit = not getattr(threading.current_thread(), "testing", False)
+        todo = self._sdm_defense_alerts_todo(texts).filtered(lambda p: p.id > cursor)
+        batch = todo[:batch_size]
         activity_type = self.env.ref(ALERT_ACTIVITY)
-        for start in range(0, len(partner_ids), batch_size):
-            for partner in self.browse(partner_ids[start : start + batch_size]):
-                text = "\n".join(reasons[partner.id])
-                if not partner.sdm_at_risk or partner.sdm_risk_reason != text:
-                    partner.write({"sdm_at_risk": True, "sdm_risk_reason": text})
-                open_for = partner.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
-                for user in partner._sdm_alert_users() - open_for:
-                    partner.activity_schedule(
-                        ALERT_ACTIVITY,
-                        user_id=user.id,
-                        summary=self.env._("Customer at risk: %s", partner.display_name),
-                        note=text,
-                    )
-            done = min(start + batch_size, len(partner_ids))
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
-            if auto_commit:
-                # Batches commit on purpose: a long run must survive the worker time limit.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            if time_budget and time.monotonic() - started > time_budget:
-                break
-        return True
+        for partner in batch:
+            text = texts[partner.id]
+            if not partner.sdm_at_risk or partner.sdm_risk_reason != text:
+                partner.write({"sdm_at_risk": True, "sdm_risk_reason": text})
+            open_for = partner.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
+            for user in partner._sdm_alert_users() - open_for:
+                partner.activity_schedule(
+                    ALERT_ACTIVITY,
+                    user_id=user.id,
+                    summary=self.env._("Customer at risk: %s", partner.display_name),
+                    note=text,
+                )
+        remaining = len(todo) - len(batch)
+        params.set_param(ALERT_CURSOR_PARAM, batch[-1].id if remaining else 0)
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+        return remaining
+
+    @api.model
+    def _sdm_defense_alerts_todo(self, texts):
+        """The customers at risk (``texts``: their reasons by id) whose flag, reason or alert activities are not up
+        to date, in id order."""
+        partners = self.browse(sorted(texts))
+        activity_type = self.env.ref(ALERT_ACTIVITY)
+        open_for = defaultdict(set)
+        for partner_id, user in self.env["mail.activity"]._read_group(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", partners.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ],
+            ["res_id", "user_id"],
+        ):
+            open_for[partner_id].add(user.id)
+        return partners.filtered(
+            lambda p: (
+                not p.sdm_at_risk
+                or p.sdm_risk_reason != texts[p.id]
+                or not set(p._sdm_alert_users().ids) <= open_for[p.id]
+            )
+        )

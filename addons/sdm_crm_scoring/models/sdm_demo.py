@@ -66,5 +66,7 @@ class SdmDemo(models.AbstractModel):
             if row.partner_id == losing and row.month == last_month:
                 share -= 25
             row.total_usage = round(row.our_usage * 100.0 / max(share, 5), 2)
-        self.env["res.partner"]._cron_sdm_defense_alerts(today=today, auto_commit=False)
+        # The scheduled action's batches, all in this transaction (the cron runner is the one that commits).
+        while self.env["res.partner"]._cron_sdm_defense_alerts(today=today):
+            pass
         return True

@@ -1,6 +1,4 @@
 import logging
-import threading
-import time
 
 from dateutil.relativedelta import relativedelta
 
@@ -313,38 +311,29 @@ class SdmPlatformUsage(models.Model):
         return date_from, date_to
 
     @api.model
-    def _cron_sdm_recompute(self, batch_size=2000, time_budget=60.0, today=None):
-        """Recompute the platform analysis of every customer, ``batch_size`` customers at a time, committing
-        after each batch. Resumable: the last customer done is kept, so a run cut short (time limit, restart)
-        goes on where it stopped; the cron is called again at once while customers remain."""
+    def _cron_sdm_recompute(self, batch_size=2000, today=None):
+        """Recompute the platform analysis of the next ``batch_size`` customers and report the progress to
+        ``ir.cron``: the cron runner commits and calls again while customers remain. Resumable: the last customer
+        done is kept (committed with its batch), so a run cut short goes on where it stopped; idempotent: a batch
+        recomputes its customers' rows, never adds to them. Returns the number of customers left."""
         params = self.env["ir.config_parameter"].sudo()
         cursor = int(params.get_param(CURSOR_PARAM, 0) or 0)
         Partner = self.env["res.partner"].with_context(active_test=False)
         commercial = [("is_company", "=", True)]
-        total = Partner.search_count(commercial)
-        companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
-        started = time.monotonic()
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        while True:
-            partner_ids = Partner.search([*commercial, ("id", ">", cursor)], order="id", limit=batch_size).ids
-            if not partner_ids:
-                params.set_param(CURSOR_PARAM, 0)
-                self.env["ir.cron"]._notify_progress(done=total, remaining=0)
-                return True
+        partner_ids = Partner.search([*commercial, ("id", ">", cursor)], order="id", limit=batch_size).ids
+        if partner_ids:
+            companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
             for company in companies:
                 self.with_company(company)._sdm_recompute_partners(
                     company, partner_ids, *self._sdm_period(company, today)
                 )
-            cursor = partner_ids[-1]
-            params.set_param(CURSOR_PARAM, cursor)
-            remaining = Partner.search_count([*commercial, ("id", ">", cursor)])
-            self.env["ir.cron"]._notify_progress(done=total - remaining, remaining=remaining)
-            if auto_commit:
-                # Batches commit on purpose: a long run must survive the worker time limit.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            _logger.info("Platform analysis: %s customers done, %s to go", total - remaining, remaining)
-            if time_budget and time.monotonic() - started > time_budget:
-                return True
+            remaining = Partner.search_count([*commercial, ("id", ">", partner_ids[-1])])
+        else:
+            remaining = 0
+        params.set_param(CURSOR_PARAM, partner_ids[-1] if remaining else 0)
+        self.env["ir.cron"]._notify_progress(done=len(partner_ids), remaining=remaining)
+        _logger.info("Platform analysis: %s customers done, %s to go", len(partner_ids), remaining)
+        return remaining
 
     def action_sdm_recompute(self):
         """Start the recomputation of the whole analysis in the background (the scheduled action)."""

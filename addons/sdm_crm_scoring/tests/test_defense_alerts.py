@@ -92,3 +92,27 @@ class TestDefenseAlerts(PlatformCommon):
         self.assertEqual(self._alerts(self.customer_b).user_id, self.user_sales_b | self.user_south_manager)
         self.assertFalse(self.customer_a.sdm_at_risk, "80 % to 75 %: within 10 points")
         self.assertEqual(self.customer_b.sdm_share_last, 50.0)
+
+    def test_scheduled_alerts_go_by_batches_with_progress(self):
+        """One call alerts one batch of customers and reports its progress to ir.cron; the runner calls again
+        while customers remain; a run with everything up to date does nothing."""
+        for partner in (self.customer_a, self.customer_b, self.customer_c):
+            self._confirmed(partner, 3, date(2026, 10, 1))
+        cron = self.env.ref("sdm_crm_scoring.ir_cron_sdm_defense_alerts")
+        cron.code = "model._cron_sdm_defense_alerts(batch_size=2, today=datetime.date(2026, 11, 10))"
+        customers = self.customer_a | self.customer_b | self.customer_c
+        progress = self._run_cron_once(cron)
+        self.assertEqual((progress.done, progress.remaining), (2, 1))
+        self.assertEqual(len(customers.filtered("sdm_at_risk")), 2, "one batch only")
+        progress = self._run_cron_once(cron)
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        self.assertEqual(customers.filtered("sdm_at_risk"), customers)
+        self.assertEqual(self._alerts(self.customer_a).user_id, self.user_sales_a | self.user_east_manager)
+        progress = self._run_cron_once(cron)
+        self.assertEqual((progress.done, progress.remaining), (0, 0), "nothing left to do")
+        self.assertEqual(len(self._alerts(self.customer_a)), 2, "idempotent: no second activity per person")
+        # An alert closed by hand is given again; the others stay as they are.
+        self._alerts(self.customer_a).filtered(lambda a: a.user_id == self.user_sales_a).unlink()
+        progress = self._run_cron_once(cron)
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        self.assertEqual(self._alerts(self.customer_a).user_id, self.user_sales_a | self.user_east_manager)

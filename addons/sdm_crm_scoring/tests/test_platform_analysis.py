@@ -30,6 +30,14 @@ class PlatformCommon(SdmSalesCommon):
         cls.stock = cls.env.ref("stock.stock_location_stock")
         cls.customers_loc = cls.env.ref("stock.stock_location_customers")
 
+    @staticmethod
+    def _run_cron_once(cron):
+        """What ir.cron._run_job does for each call of a job: a new progress record, then the server action
+        (which reports to it through ir.cron._notify_progress). Returns the progress."""
+        job, progress = cron._add_progress()
+        job.ir_actions_server_id.with_env(job.env).run()
+        return progress
+
     @classmethod
     def _move(cls, partner, qty, when, product=None, uom=None, returned=False):
         product = product or cls.yarn
@@ -215,19 +223,39 @@ class TestPlatformAnalysis(PlatformCommon):
         self.assertEqual(rows.mapped("share"), [50.0, 0.0])
 
     def test_scheduled_recomputation_goes_by_batches_and_resumes(self):
+        """One call, one batch, its progress reported to ir.cron; the cron runner commits and calls again while
+        customers remain, and the place is kept between calls (resumable)."""
         partners = self.customer_a | self.customer_b | self.customer_c
         for partner in partners:
             self._move(partner, 10, datetime(2026, 9, 3))
         params = self.env["ir.config_parameter"].sudo()
-        self.Usage._cron_sdm_recompute(batch_size=1, time_budget=1e-9, today=date(2026, 10, 5))
+        total = self.env["res.partner"].with_context(active_test=False).search_count([("is_company", "=", True)])
+        self.assertGreater(total, 2)
+        cron = self.env.ref("sdm_crm_scoring.ir_cron_sdm_platform_usage")
+        cron.code = "model._cron_sdm_recompute(batch_size=2, today=datetime.date(2026, 10, 5))"
+        progress = self._run_cron_once(cron)
+        self.assertEqual((progress.done, progress.remaining), (2, total - 2), "one batch of two customers")
         cursor = int(params.get_param(CURSOR))
-        self.assertTrue(cursor, "stopped after one batch, the place kept")
-        done = self.Usage.search([("partner_id", "in", partners.ids)])
-        self.assertLessEqual(len(done), 1)
-        self.Usage._cron_sdm_recompute(batch_size=1, time_budget=0, today=date(2026, 10, 5))
+        self.assertTrue(cursor, "the place is kept for the next call")
+        self.assertFalse(
+            self.Usage.search([("partner_id", "in", partners.ids), ("partner_id", ">", cursor)]),
+            "nothing done past the batch",
+        )
+        calls = 1
+        while progress.remaining:
+            progress = self._run_cron_once(cron)
+            calls += 1
+            self.assertLessEqual(progress.done, 2)
+            self.assertLess(calls, total, "every call makes progress")
+        self.assertEqual(calls, (total + 1) // 2)
         self.assertEqual(int(params.get_param(CURSOR)), 0, "finished: starts over next time")
         rows = self.Usage.search([("partner_id", "in", partners.ids)])
         self.assertEqual(rows.partner_id, partners)
+        self.assertEqual(set(rows.mapped("our_usage")), {10})
+        # Idempotent: a full second pass changes nothing.
+        while self._run_cron_once(cron).remaining:
+            pass
+        self.assertEqual(self.Usage.search([("partner_id", "in", partners.ids)]), rows)
         self.assertEqual(set(rows.mapped("our_usage")), {10})
 
     def test_wall_score_is_the_review_confirmed_by_the_month_end(self):

@@ -1,7 +1,5 @@
-import io
 from collections import defaultdict
 
-import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
@@ -24,8 +22,6 @@ class SdmPlatformAnalysisExport(models.TransientModel):
     platform_type_ids = fields.Many2many("sdm.platform.type", string="Platform Types", help="Empty: all.")
     file_name = fields.Char(readonly=True)
     file_data = fields.Binary(readonly=True, attachment=False)
-
-    COLUMNS = ("region", "platform", "customer", "total", "ours", "share", "score")
 
     def _sdm_rows(self):
         self.ensure_one()
@@ -97,64 +93,35 @@ class SdmPlatformAnalysisExport(models.TransientModel):
             "score": acc["score"] / acc["scored"] if acc["scored"] else None,
         }
 
+    def _sdm_columns(self):
+        return [
+            ("region", self.env._("Region"), "text", 18),
+            ("platform", self.env._("Platform"), "text", 14),
+            ("customer", self.env._("Customer"), "text", 32),
+            ("total", self.env._("Monthly Usage"), "qty", 14),
+            ("ours", self.env._("Our Usage"), "qty", 14),
+            ("share", self.env._("Share"), "percent", 10),
+            ("score", self.env._("Wall Score"), "score", 11),
+        ]
+
     def _sdm_xlsx(self):
         self.ensure_one()
-        headers = {
-            "region": self.env._("Region"),
-            "platform": self.env._("Platform"),
-            "customer": self.env._("Customer"),
-            "total": self.env._("Monthly Usage"),
-            "ours": self.env._("Our Usage"),
-            "share": self.env._("Share"),
-            "score": self.env._("Wall Score"),
-        }
-        output = io.BytesIO()
-        book = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = book.add_worksheet(self.env._("Platform Analysis"))
-        base = {"border": 1, "valign": "vcenter"}
-        styles = {}
-        for kind, extra in (
-            ("customer", {}),
-            ("platform", {"bold": True, "bg_color": "#F2F2F2"}),
-            ("region", {"bold": True, "bg_color": "#DDEBF7"}),
-            ("total", {"bold": True, "bg_color": "#BDD7EE"}),
-        ):
-            styles[kind] = {
-                "text": book.add_format({**base, **extra}),
-                "qty": book.add_format({**base, **extra, "num_format": "#,##0.00"}),
-                "share": book.add_format({**base, **extra, "num_format": "0.0%"}),
-                "score": book.add_format({**base, **extra, "num_format": "0.0"}),
-            }
-        title = book.add_format({"bold": True, "font_size": 14})
-        header = book.add_format(
-            {**base, "bold": True, "align": "center", "bg_color": "#1F4E78", "font_color": "#FFFFFF"}
-        )
-        sheet.write(
-            0,
-            0,
+        book = self._sdm_xlsx_workbook()
+        sheet = book.add_sheet(self.env._("Platform Analysis"))
+        table = sheet.table(self._sdm_columns())
+        sheet.title(
             self.env._(
                 "Regional Platform Analysis — %(company)s — %(month)s",
                 company=self.env.company.name,
                 month=self.month.strftime("%Y-%m"),
-            ),
-            title,
+            )
         )
-        for col, key in enumerate(self.COLUMNS):
-            sheet.write(2, col, headers[key], header)
-        kinds = {"total": "qty", "ours": "qty", "share": "share", "score": "score"}
-        for row_index, (kind, values) in enumerate(self._sdm_table(), start=3):
-            for col, key in enumerate(self.COLUMNS):
-                value = values[key]
-                style = styles[kind][kinds.get(key, "text")]
-                if value is None or value == "":
-                    sheet.write_blank(row_index, col, None, style)
-                else:
-                    sheet.write(row_index, col, value, style)
-        for col, width in enumerate((18, 14, 32, 14, 14, 10, 11)):
-            sheet.set_column(col, col, width)
-        sheet.freeze_panes(3, 0)
-        book.close()
-        return output.getvalue()
+        table.header(2)
+        styles = {"customer": None, "platform": "subtotal", "region": "section", "total": "total"}
+        for row, (kind, values) in enumerate(self._sdm_table(), start=3):
+            table.write_row(row, values, styles[kind])
+        sheet.worksheet.freeze_panes(3, 0)
+        return book.close()
 
     def action_export(self):
         self.ensure_one()

@@ -1,7 +1,3 @@
-import io
-
-import xlsxwriter
-
 from odoo import fields, models
 
 
@@ -44,74 +40,55 @@ class SdmRebateStatement(models.TransientModel):
             [("partner_id", "=", partner.id), ("kind", "=", "rebate"), ("company_id", "=", company.id), *domain_dates],
             order="date, id",
         )
-        output = io.BytesIO()
-        book = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = book.add_worksheet(self.env._("Rebate Statement"))
-        border = {"border": 1}
-        fmt = {
-            "title": book.add_format({"bold": True, "font_size": 14}),
-            "section": book.add_format({"bold": True, "bg_color": "#DDEBF7"}),
-            "header": book.add_format({**border, "bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF"}),
-            "text": book.add_format(border),
-            "date": book.add_format({**border, "num_format": "yyyy-mm-dd"}),
-            "money": book.add_format({**border, "num_format": "#,##0.00"}),
-            "total": book.add_format({**border, "bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0.00"}),
-            "total_text": book.add_format({**border, "bold": True, "bg_color": "#F2F2F2"}),
-        }
-        sheet.write(0, 0, self.env._("Rebate Statement — %(customer)s", customer=partner.display_name), fmt["title"])
-        sheet.write(
-            1,
-            0,
+        book = self._sdm_xlsx_workbook()
+        sheet = book.add_sheet(self.env._("Rebate Statement"))
+        sheet.title(
+            self.env._("Rebate Statement — %(customer)s", customer=partner.display_name),
             self.env._("%(company)s, currency %(currency)s", company=company.name, currency=company.currency_id.name),
         )
+        table = sheet.table(self._sdm_settlement_columns())
         row = 3
-        sheet.write(row, 0, self.env._("Settlements"), fmt["section"])
-        row += 1
-        headers = (
-            self.env._("Settlement"),
-            self.env._("Agreement"),
-            self.env._("Period Start"),
-            self.env._("Counted Until"),
-            self.env._("Basis"),
-            self.env._("Rebate of the Period"),
-            self.env._("Settled"),
-            self.env._("Paid By"),
-        )
-        for col, label in enumerate(headers):
-            sheet.write(row, col, label, fmt["header"])
-        settled_total = 0.0
+        table.band(row, self.env._("Settlements"))
+        row = table.header(row + 1)
+        settlement_rows = []
         for settlement in settlements:
             row += 1
-            values = (
-                (settlement.name, "text"),
-                (settlement.agreement_id.name, "text"),
-                (settlement.period_start, "date"),
-                (settlement.date, "date"),
-                (settlement.basis_value, "money"),
-                (settlement.rebate_total, "money"),
-                (settlement.amount, "money"),
-                (settlement.move_id.name or (settlement.balance_id and self.env._("Rebate balance")) or "", "text"),
+            settlement_rows.append(
+                {
+                    "name": settlement.name,
+                    "agreement": settlement.agreement_id.name,
+                    "start": settlement.period_start,
+                    "date": settlement.date,
+                    "basis": settlement.basis_value,
+                    "rebate": settlement.rebate_total,
+                    "amount": settlement.amount,
+                    "paid_by": settlement.move_id.name
+                    or (settlement.balance_id and self.env._("Rebate balance"))
+                    or "",
+                }
             )
-            for col, (value, kind) in enumerate(values):
-                sheet.write(row, col, value, fmt[kind])
-            settled_total += settlement.amount
+            table.write_row(row, settlement_rows[-1])
         row += 1
-        sheet.write(row, 0, self.env._("Total settled"), fmt["total_text"])
-        sheet.write(row, 6, settled_total, fmt["total"])
+        table.total_row(row, self.env._("Total settled"), table.totals(settlement_rows))
         row += 2
-        sheet.write(row, 0, self.env._("Accrued, not settled yet"), fmt["section"])
-        sheet.write(row, 6, sum(accruals.mapped("amount")), fmt["total"])
+        table.total_row(
+            row, self.env._("Accrued, not settled yet"), {"amount": sum(accruals.mapped("amount"))}, "section"
+        )
         row += 2
-        sheet.write(row, 0, self.env._("Rebate balance"), fmt["section"])
-        row += 1
-        for col, label in enumerate((self.env._("Date"), self.env._("Description"), self.env._("Amount"))):
-            sheet.write(row, col, label, fmt["header"])
+        table.band(row, self.env._("Rebate balance"))
+        balance = sheet.table(
+            [
+                ("date", self.env._("Date"), "date"),
+                ("name", self.env._("Description"), "text"),
+                ("amount", self.env._("Amount"), "money"),
+            ],
+            widths=False,
+        )
+        row = balance.header(row + 1)
         credited = used = 0.0
         for movement in movements:
             row += 1
-            sheet.write(row, 0, movement.date, fmt["date"])
-            sheet.write(row, 1, movement.name, fmt["text"])
-            sheet.write(row, 2, movement.amount, fmt["money"])
+            balance.write_row(row, {"date": movement.date, "name": movement.name, "amount": movement.amount})
             if movement.amount > 0:
                 credited += movement.amount
             else:
@@ -122,12 +99,20 @@ class SdmRebateStatement(models.TransientModel):
             (self.env._("Remaining balance"), credited + used),
         ):
             row += 1
-            sheet.write(row, 1, label, fmt["total_text"])
-            sheet.write(row, 2, value, fmt["total"])
-        for col, width in enumerate((18, 16, 13, 13, 14, 16, 14, 18)):
-            sheet.set_column(col, col, width)
-        book.close()
-        return output.getvalue()
+            balance.total_row(row, label, {"amount": value}, label_key="name")
+        return book.close()
+
+    def _sdm_settlement_columns(self):
+        return [
+            ("name", self.env._("Settlement"), "text", 18),
+            ("agreement", self.env._("Agreement"), "text", 16),
+            ("start", self.env._("Period Start"), "date", 13),
+            ("date", self.env._("Counted Until"), "date", 13),
+            ("basis", self.env._("Basis"), "money", 14),
+            ("rebate", self.env._("Rebate of the Period"), "money", 16),
+            ("amount", self.env._("Settled"), "money", 14, True),
+            ("paid_by", self.env._("Paid By"), "text", 18),
+        ]
 
     def action_export(self):
         self.ensure_one()

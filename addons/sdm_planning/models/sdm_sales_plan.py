@@ -250,7 +250,9 @@ class SdmSalesPlan(models.Model):
                     "region_id": node.region_id.id,
                     "team_id": node.team_id.id,
                     "user_id": node.user_id.id,
+                    "categ_id": node.categ_id.id,
                     "variance_accepted": node.variance_accepted,
+                    "distribution_weight": node.distribution_weight,
                     "line_ids": [
                         Command.create(
                             {

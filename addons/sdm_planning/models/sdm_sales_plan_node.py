@@ -1,5 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_round
 
 MEASURES = ("amount", "quantity", "margin", "collections")
 
@@ -60,6 +61,13 @@ class SdmSalesPlanNode(models.Model):
     children_amount = fields.Monetary(string="Children Total", compute="_compute_children", store=True)
     variance = fields.Monetary(compute="_compute_children", store=True, help="Target minus the children's total.")
     variance_accepted = fields.Boolean(help="Approve the plan although the children do not add up to this node.")
+    distribution_weight = fields.Float(
+        string="Weight",
+        digits=(16, 4),
+        help="This node's share when its parent is distributed by weight: parent target × weight / sum of the "
+        "weights of the parent's children. 50 / 30 / 20 and 5 / 3 / 2 split the same way: percentages need not "
+        "add up to 100.",
+    )
     proposal_amount = fields.Monetary(
         string="Proposal", help="Bottom-up: what the branch or region manager proposes for the year."
     )
@@ -129,6 +137,18 @@ class SdmSalesPlanNode(models.Model):
                     )
                 )
 
+    @api.constrains("distribution_weight")
+    def _check_distribution_weight(self):
+        for node in self:
+            if node.distribution_weight < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(node)s: a weight cannot be negative (%(weight)s).",
+                        node=node.name,
+                        weight=node.distribution_weight,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         self.env["sdm.sales.plan"].browse([v["plan_id"] for v in vals_list if v.get("plan_id")])._sdm_check_editable()
@@ -171,37 +191,68 @@ class SdmSalesPlanNode(models.Model):
     def action_distribute_last_year(self):
         return self._sdm_distribute("last_year")
 
+    def action_distribute_weight(self):
+        return self._sdm_distribute("weight")
+
+    def _sdm_distribution_weights(self, method, children):
+        """One weight per child (in the order of ``children``) for the distribution ``method``."""
+        self.ensure_one()
+        if method == "weight":
+            weights = children.mapped("distribution_weight")
+            if not any(weights):
+                raise ValidationError(
+                    self.env._(
+                        "%(node)s cannot be distributed by weight: all the weights of its children (%(children)s) "
+                        "are zero.",
+                        node=self.name,
+                        children=", ".join(children.mapped("name")),
+                    )
+                )
+            return weights
+        if method == "last_year":
+            plan = self.plan_id
+            last = self.env["sdm.sales.achievement"]._sdm_actuals(
+                plan,
+                children,
+                plan.date_from.replace(year=plan.date_from.year - 1),
+                plan.date_to.replace(year=plan.date_to.year - 1),
+            )
+            totals = [sum(v["amount"] for v in last.get(child.id, {}).values()) for child in children]
+            if sum(totals) > 0:
+                return totals
+        return [1.0] * len(children)
+
     def _sdm_distribute(self, method):
-        """Split each month of this node's targets over its children: evenly, or by each child's share of last
-        year's actual sales (evenly when last year had none). Rounding leftovers go to the last child, so the
-        children always add up."""
+        """Split each month of this node's targets over its children: evenly, by each child's share of last
+        year's actual sales (evenly when last year had none), or by the children's weights. Amounts are rounded
+        to the currency, quantities to the unit of measure precision; the rounding leftover goes to the last
+        child, so the children always add up."""
+        qty_digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         for node in self:
             children = node.child_ids.sorted("id")
             if not children:
                 raise UserError(self.env._("%s has no children to distribute to.", node.name))
-            weights = [1.0] * len(children)
-            if method == "last_year":
-                plan = node.plan_id
-                last = self.env["sdm.sales.achievement"]._sdm_actuals(
-                    plan,
-                    children,
-                    plan.date_from.replace(year=plan.date_from.year - 1),
-                    plan.date_to.replace(year=plan.date_to.year - 1),
-                )
-                totals = [sum(v["amount"] for v in last.get(child.id, {}).values()) for child in children]
-                if sum(totals) > 0:
-                    weights = totals
+            weights = node._sdm_distribution_weights(method, children)
             total_weight = sum(weights)
+            currency = node.currency_id
+
+            def rounded(value, measure, currency=currency):
+                if measure == "quantity":
+                    return float_round(value, precision_digits=qty_digits)
+                return currency.round(value)
+
+            # The leftover goes to the last child that takes a share (a child weighing zero gets exactly zero).
+            last = max(i for i, weight in enumerate(weights) if weight)
             months = {line.month: line for line in node.line_ids}
+            child_lines = {(line.node_id, line.month): line for line in children.line_ids}
             for measure in MEASURES:
-                digits = node.currency_id.decimal_places if measure != "quantity" else 2
                 for month, parent_line in months.items():
                     value = parent_line[measure]
-                    shares = [round(value * w / total_weight, digits) for w in weights]
-                    shares[-1] = round(value - sum(shares[:-1]), digits)
+                    shares = [rounded(value * w / total_weight, measure) for w in weights]
+                    shares[last] = 0.0
+                    shares[last] = rounded(value - sum(shares), measure)
                     for child, share in zip(children, shares, strict=True):
-                        line = child.line_ids.filtered(lambda line, m=month: line.month == m)
-                        line[measure] = share
+                        child_lines[child, month][measure] = share
         return True
 
 

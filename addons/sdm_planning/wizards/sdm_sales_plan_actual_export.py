@@ -1,7 +1,3 @@
-import io
-
-import xlsxwriter
-
 from odoo import fields, models
 
 
@@ -21,51 +17,51 @@ class SdmSalesPlanActualExport(models.TransientModel):
         plan = self.plan_id
         self.env["sdm.sales.achievement"]._sdm_refresh(plan)
         rows = self.env["sdm.sales.achievement"].search([("plan_id", "=", plan.id)])
-        output = io.BytesIO()
-        book = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = book.add_worksheet(self.env._("Plan vs Actual"))
-        title = book.add_format({"bold": True, "font_size": 14})
-        section = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
-        header = book.add_format({"bold": True, "border": 1, "bg_color": "#1F4E78", "font_color": "#FFFFFF"})
-        money = book.add_format({"border": 1, "num_format": "#,##0.00"})
-        percent = book.add_format({"border": 1, "num_format": "0.0%"})
-        text = book.add_format({"border": 1})
-        sheet.write(0, 0, self.env._("%(plan)s — plan against actual", plan=plan.name), title)
+        book = self._sdm_xlsx_workbook()
+        sheet = book.add_sheet(self.env._("Plan vs Actual"))
+        table = sheet.table(
+            [
+                ("month", self.env._("Month"), "text", 12),
+                ("target", self.env._("Target"), "money", 14),
+                ("actual", self.env._("Actual"), "money", 14),
+                ("achievement", self.env._("Achievement"), "percent", 14),
+            ]
+        )
+        sheet.title(self.env._("%(plan)s — plan against actual", plan=plan.name))
         row = 2
         regions = plan.node_ids.filtered(lambda n: n.kind in ("company", "region")).sorted("parent_path")
         for node in regions:
             node_rows = rows.filtered(lambda r, n=node: r.node_id == n).sorted("month")
-            sheet.write(row, 0, node.name, section)
-            row += 1
-            for col, label in enumerate(
-                (self.env._("Month"), self.env._("Target"), self.env._("Actual"), self.env._("Achievement"))
-            ):
-                sheet.write(row, col, label, header)
+            table.band(row, node.name)
+            row = table.header(row + 1)
             first = row + 1
             for achievement in node_rows:
                 row += 1
-                sheet.write(row, 0, achievement.month.strftime("%Y-%m"), text)
-                sheet.write_number(row, 1, achievement.target_amount, money)
-                sheet.write_number(row, 2, achievement.actual_amount, money)
-                sheet.write_number(row, 3, achievement.achievement / 100.0, percent)
+                table.write_row(
+                    row,
+                    {
+                        "month": achievement.month.strftime("%Y-%m"),
+                        "target": achievement.target_amount,
+                        "actual": achievement.actual_amount,
+                        "achievement": achievement.achievement / 100.0,
+                    },
+                )
             last = row
             chart = book.add_chart({"type": "column"})
-            for col, name in ((1, self.env._("Target")), (2, self.env._("Actual"))):
+            for key in ("target", "actual"):
+                col = table.col(key)
                 chart.add_series(
                     {
-                        "name": name,
-                        "categories": [sheet.name, first, 0, last, 0],
+                        "name": table.columns[col].label,
+                        "categories": [sheet.name, first, table.col("month"), last, table.col("month")],
                         "values": [sheet.name, first, col, last, col],
                     }
                 )
             chart.set_title({"name": node.name})
             chart.set_size({"width": 620, "height": 260})
-            sheet.insert_chart(first - 2, 5, chart)
+            sheet.worksheet.insert_chart(first - 2, len(table.columns) + 1, chart)
             row = max(row, first + 12) + 3
-        sheet.set_column(0, 0, 12)
-        sheet.set_column(1, 3, 14)
-        book.close()
-        return output.getvalue()
+        return book.close()
 
     def action_export(self):
         self.ensure_one()

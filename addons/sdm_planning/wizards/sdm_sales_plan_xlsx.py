@@ -2,7 +2,6 @@ import base64
 import io
 
 import openpyxl
-import xlsxwriter
 
 from odoo import fields, models
 from odoo.exceptions import UserError
@@ -28,47 +27,46 @@ class SdmSalesPlanXlsx(models.TransientModel):
     file_data = fields.Binary(string="File", attachment=False)
     file_name = fields.Char()
 
+    def _sdm_columns(self, months):
+        return [
+            ("id", self.env._("ID"), "id", 10),
+            ("level", self.env._("Level"), "locked", 10),
+            ("node", self.env._("Node"), "locked", 34),
+            *((month, month.strftime("%Y-%m"), "input", 12) for month in months),
+            ("year", self.env._("Year"), "money", 12),
+        ]
+
     def _sdm_template(self):
         self.ensure_one()
         plan = self.plan_id
         months = plan._sdm_months()
-        output = io.BytesIO()
-        book = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = book.add_worksheet(self.env._("Plan"))
-        header = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1})
-        number = book.add_format({"num_format": "#,##0.00", "border": 1, "bg_color": "#FFF2CC"})
-        locked = book.add_format({"border": 1, "bg_color": "#F2F2F2"})
-        total = book.add_format({"num_format": "#,##0.00", "border": 1, "bold": True, "bg_color": "#F2F2F2"})
-        sheet.write(
-            0,
-            0,
+        book = self._sdm_xlsx_workbook()
+        sheet = book.add_sheet(self.env._("Plan"))
+        table = sheet.table(self._sdm_columns(months))
+        sheet.title(
             self.env._(
                 "%(plan)s — %(measure)s",
                 plan=plan.name,
                 measure=dict(self._fields["measure"]._description_selection(self.env))[self.measure],
-            ),
-            book.add_format({"bold": True}),
+            )
         )
-        heads = [self.env._("ID"), self.env._("Level"), self.env._("Node")] + [m.strftime("%Y-%m") for m in months]
-        heads.append(self.env._("Year"))
-        for col, label in enumerate(heads):
-            sheet.write(2, col, label, header)
+        table.header(2)
         kinds = dict(self.env["sdm.sales.plan.node"]._fields["kind"]._description_selection(self.env))
         for row, node in enumerate(plan.node_ids.sorted("parent_path"), start=3):
             depth = (node.parent_path or "").count("/") - 1
-            sheet.write(row, 0, node.id, locked)
-            sheet.write(row, 1, kinds[node.kind], locked)
-            sheet.write(row, 2, "    " * depth + node.name, locked)
             values = {line.month: line[self.measure] for line in node.line_ids}
-            for col, month in enumerate(months, start=3):
-                sheet.write_number(row, col, values.get(month, 0.0), number)
-            sheet.write_formula(row, 15, f"=SUM(D{row + 1}:O{row + 1})", total)
-        sheet.set_column(0, 1, 10)
-        sheet.set_column(2, 2, 34)
-        sheet.set_column(3, 15, 12)
-        sheet.freeze_panes(3, 3)
-        book.close()
-        return output.getvalue()
+            table.write_row(
+                row,
+                {
+                    "id": node.id,
+                    "level": kinds[node.kind],
+                    "node": "    " * depth + node.name,
+                    **{month: values.get(month, 0.0) for month in months},
+                },
+            )
+            table.write_formula(row, "year", f"=SUM({table.range(row, months[0], months[-1])})", "subtotal")
+        sheet.worksheet.freeze_panes(3, 3)
+        return book.close()
 
     def action_export(self):
         self.ensure_one()

@@ -25,21 +25,3 @@ class SdmRatioMixin(models.AbstractModel):
                 denominator = group.pop(f"sdm_{name}_den", 0) or 0.0
                 group[name] = round(100.0 * numerator / denominator, 2) if denominator else False
         return groups
-
-
-class SdmXlsxMixin(models.AbstractModel):
-    """Wizards that hand a generated XLSX to the browser."""
-
-    _name = "sdm.xlsx.mixin"
-    _description = "SDM XLSX Download"
-
-    def _sdm_download(self, content, file_name, field="file_data"):
-        self.ensure_one()
-        import base64  # noqa: PLC0415 - kept next to its only use
-
-        self.write({field: base64.b64encode(content), "file_name": file_name})
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/{field}/{file_name}?download=true",
-            "target": "self",
-        }

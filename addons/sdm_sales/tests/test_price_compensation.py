@@ -271,6 +271,67 @@ class TestPriceCompensation(CompensationCommon):
         self.assertEqual(rows[4][0], "Total")
         self.assertEqual(rows[4][8], 150)
 
+    def test_statement_per_unit_is_the_engines(self):
+        """Customer C paid 100 for 5 and 70 for 5: the engine pays 5 × 20 + 5 × 0 = 100, 10 per unit — not the
+        average price paid (85) minus the new price (80)."""
+        self._invoice(self.customer_c, 5, 70, date(2026, 9, 5))
+        self._invoice(self.customer_c, 5, 100, date(2026, 9, 10))
+        notice = self._notice(basis="invoiced")
+        notice.action_compute()
+        line = self._line(notice, self.customer_c)
+        self.assertEqual((line.eligible_qty, line.price_paid, line.amount), (10, 85, 100))
+        wizard = self.env["sdm.compensation.statement"].create(
+            {"notice_ids": [Command.set(notice.ids)], "partner_id": self.customer_c.id}
+        )
+        wizard.action_export()
+        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.file_data))).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
+        header = rows[0]
+        self.assertEqual(rows[2][header.index("Compensation per Unit")], 10)
+        self.assertEqual(rows[2][header.index("Compensation")], 100)
+        # Totals sit under their column, found from the column definitions.
+        self.assertEqual(rows[3][header.index("Compensation")], 100)
+        self.assertEqual(rows[4][header.index("Compensation")], 100)
+        money = sheet.cell(row=6, column=header.index("Compensation") + 1)
+        self.assertEqual(money.number_format, "#,##0.00")
+        self.assertTrue(sheet.cell(row=4, column=1).font.bold, "header row")
+
+    def test_xlsx_helper(self):
+        """The shared XLSX helper (sdm.xlsx.mixin): text stays text (never a formula), dates and money get their
+        formats, totals go under the columns marked to total, wherever they are."""
+        book = self.env["sdm.compensation.statement"]._sdm_xlsx_workbook()
+        sheet = book.add_sheet("Test")
+        table = sheet.table(
+            [
+                ("name", "Name", "text", 20),
+                ("when", "Date", "date", 12),
+                ("qty", "Quantity", "qty", 10, True),
+                ("note", "Note", "text", 10),
+                ("amount", "Amount", "money", 14, True),
+            ]
+        )
+        sheet.title("Title", "Subtitle")
+        table.header(2)
+        rows = [
+            {"name": "=1+1", "when": date(2026, 9, 1), "qty": 2, "amount": 10.5},
+            {"name": "@SUM(A1)", "qty": 3, "note": False, "amount": 4},
+        ]
+        for row, values in enumerate(rows, start=3):
+            table.write_row(row, values)
+        table.total_row(5, "Total", table.totals(rows))
+        sheet = openpyxl.load_workbook(io.BytesIO(book.close())).active
+        cells = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
+        self.assertEqual(cells[0], ["Name", "Date", "Quantity", "Note", "Amount"])
+        self.assertEqual(cells[1][0], "=1+1")
+        self.assertEqual(sheet.cell(row=4, column=1).data_type, "s", "text, not a formula")
+        self.assertEqual(cells[1][1].date(), date(2026, 9, 1))
+        self.assertEqual(sheet.cell(row=4, column=2).number_format, "yyyy-mm-dd")
+        self.assertEqual(cells[2][1:4], [None, 3, None])
+        self.assertEqual(cells[3], ["Total", None, 5, None, 14.5])
+        self.assertTrue(sheet.cell(row=6, column=5).font.bold)
+        self.assertEqual(sheet.cell(row=6, column=5).number_format, "#,##0.00")
+        self.assertEqual(sheet.column_dimensions["A"].width, 20 + 0.7109375)  # xlsxwriter's padding
+
     def test_channel_stock_as_of_a_date_and_import(self):
         Stock = self.env["sdm.channel.stock"]
         latest = Stock.browse(Stock._sdm_latest_ids(date(2026, 9, 1)))
@@ -315,7 +376,7 @@ class TestPriceCompensation(CompensationCommon):
         notice = self._notice(basis="invoiced")
         notice.action_compute()
         notice.with_user(self.manager).action_approve()
-        with patch("odoo.addons.sdm_sales.models.sdm_price_notice.SETTLE_BATCH", 1):
+        with patch("odoo.addons.sdm_sales.models.sdm_price_notice_settlement.SETTLE_BATCH", 1):
             notice.action_settle()  # 3 customers > 2 × batch: queued for the scheduled action
             self.assertTrue(notice.settle_queued)
             self.assertFalse(notice.move_ids)

@@ -1,7 +1,3 @@
-import io
-
-import xlsxwriter
-
 from odoo import fields, models
 from odoo.exceptions import UserError
 
@@ -20,19 +16,6 @@ class SdmCompensationStatement(models.TransientModel):
     date_to = fields.Date()
     file_name = fields.Char(readonly=True)
     file_data = fields.Binary(readonly=True, attachment=False)
-
-    COLUMNS = (
-        ("notice", "Notice"),
-        ("date", "Effective Date"),
-        ("product", "Product"),
-        ("source", "Quantity From"),
-        ("qty", "Eligible Quantity"),
-        ("paid", "Price Paid"),
-        ("new", "New Price"),
-        ("unit", "Compensation per Unit"),
-        ("amount", "Compensation"),
-        ("settlement", "Credit Note / Balance"),
-    )
 
     def _sdm_lines(self):
         self.ensure_one()
@@ -57,86 +40,67 @@ class SdmCompensationStatement(models.TransientModel):
             )
         )
 
+    def _sdm_columns(self):
+        """The statement's columns, once: key, label, kind, width, totalled."""
+        return [
+            ("notice", self.env._("Notice"), "text", 16),
+            ("date", self.env._("Effective Date"), "date", 12),
+            ("product", self.env._("Product"), "text", 28),
+            ("source", self.env._("Quantity From"), "text", 14),
+            ("qty", self.env._("Eligible Quantity"), "qty", 12),
+            ("paid", self.env._("Price Paid"), "money", 12),
+            ("new", self.env._("New Price"), "money", 12),
+            ("unit", self.env._("Compensation per Unit"), "money", 14),
+            ("amount", self.env._("Compensation"), "money", 14, True),
+            ("settlement", self.env._("Credit Note / Balance"), "text", 18),
+        ]
+
+    def _sdm_line_values(self, line, sources):
+        """One line's row. The compensation per unit is the engine's: the compensation over the eligible
+        quantity (invoices paid below the new price earn nothing, so it is not the average price paid minus the
+        new price)."""
+        return {
+            "notice": line.notice_id.name,
+            "date": line.effective_date,
+            "product": line.product_id.display_name,
+            "source": sources.get(line.qty_source, ""),
+            "qty": line.eligible_qty,
+            "paid": line.price_paid,
+            "new": line.new_price,
+            "unit": line.currency_id.round(line.amount / line.eligible_qty),
+            "amount": line.amount,
+            "settlement": line.move_id.name or (line.balance_id and self.env._("Balance")) or "",
+        }
+
     def _sdm_xlsx(self):
         self.ensure_one()
-        labels = {
-            "notice": self.env._("Notice"),
-            "date": self.env._("Effective Date"),
-            "product": self.env._("Product"),
-            "source": self.env._("Quantity From"),
-            "qty": self.env._("Eligible Quantity"),
-            "paid": self.env._("Price Paid"),
-            "new": self.env._("New Price"),
-            "unit": self.env._("Compensation per Unit"),
-            "amount": self.env._("Compensation"),
-            "settlement": self.env._("Credit Note / Balance"),
-        }
-        sources = dict(self.env["sdm.price.notice.line"]._fields["qty_source"]._description_selection(self.env))
-        output = io.BytesIO()
-        book = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = book.add_worksheet(self.env._("Compensation Statement"))
-        border = {"border": 1}
-        fmt = {
-            "title": book.add_format({"bold": True, "font_size": 14}),
-            "header": book.add_format({**border, "bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF"}),
-            "customer": book.add_format({"bold": True, "bg_color": "#DDEBF7"}),
-            "text": book.add_format(border),
-            "date": book.add_format({**border, "num_format": "yyyy-mm-dd"}),
-            "qty": book.add_format({**border, "num_format": "#,##0.00"}),
-            "money": book.add_format({**border, "num_format": "#,##0.00"}),
-            "total_text": book.add_format({**border, "bold": True, "bg_color": "#F2F2F2"}),
-            "total_money": book.add_format({**border, "bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0.00"}),
-        }
         lines = self._sdm_lines()
-        currencies = lines.currency_id
-        sheet.write(
-            0,
-            0,
+        sources = dict(self.env["sdm.price.notice.line"]._fields["qty_source"]._description_selection(self.env))
+        book = self._sdm_xlsx_workbook()
+        sheet = book.add_sheet(self.env._("Compensation Statement"))
+        table = sheet.table(self._sdm_columns())
+        sheet.title(
             self.env._("Price Adjustment Compensation Statement — %s", self.env.company.name),
-            fmt["title"],
+            self.env._("Currency: %s", ", ".join(lines.currency_id.mapped("name"))),
         )
-        sheet.write(1, 0, self.env._("Currency: %s", ", ".join(currencies.mapped("name"))))
-        row = 3
-        for col, (key, _label) in enumerate(self.COLUMNS):
-            sheet.write(row, col, labels[key], fmt["header"])
-        grand = 0.0
+        row = table.header(3)
+        every_row = []
         for partner in lines.partner_id.sorted("display_name"):
             row += 1
-            sheet.merge_range(row, 0, row, len(self.COLUMNS) - 1, partner.display_name, fmt["customer"])
-            subtotal = 0.0
+            table.band(row, partner.display_name)
+            partner_rows = []
             for line in lines.filtered(lambda line, p=partner: line.partner_id == p):
                 row += 1
-                values = (
-                    (line.notice_id.name, "text"),
-                    (line.effective_date, "date"),
-                    (line.product_id.display_name, "text"),
-                    (sources.get(line.qty_source, ""), "text"),
-                    (line.eligible_qty, "qty"),
-                    (line.price_paid, "money"),
-                    (line.new_price, "money"),
-                    (line.price_paid - line.new_price, "money"),
-                    (line.amount, "money"),
-                    (line.move_id.name or (line.balance_id and self.env._("Balance")) or "", "text"),
-                )
-                for col, (value, kind) in enumerate(values):
-                    sheet.write(row, col, value, fmt[kind])
-                subtotal += line.amount
+                partner_rows.append(self._sdm_line_values(line, sources))
+                table.write_row(row, partner_rows[-1])
             row += 1
-            sheet.write(row, 0, self.env._("Subtotal %s", partner.display_name), fmt["total_text"])
-            for col in range(1, len(self.COLUMNS)):
-                sheet.write_blank(row, col, None, fmt["total_text"])
-            sheet.write(row, 8, subtotal, fmt["total_money"])
-            grand += subtotal
+            subtotal = self.env._("Subtotal %s", partner.display_name)
+            table.total_row(row, subtotal, table.totals(partner_rows), "subtotal")
+            every_row += partner_rows
         row += 1
-        sheet.write(row, 0, self.env._("Total"), fmt["total_text"])
-        for col in range(1, len(self.COLUMNS)):
-            sheet.write_blank(row, col, None, fmt["total_text"])
-        sheet.write(row, 8, grand, fmt["total_money"])
-        for col, width in enumerate((16, 12, 28, 14, 12, 12, 12, 14, 14, 18)):
-            sheet.set_column(col, col, width)
-        sheet.freeze_panes(4, 0)
-        book.close()
-        return output.getvalue()
+        table.total_row(row, self.env._("Total"), table.totals(every_row))
+        sheet.worksheet.freeze_panes(4, 0)
+        return book.close()
 
     def action_export(self):
         self.ensure_one()
