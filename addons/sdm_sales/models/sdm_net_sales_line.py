@@ -104,12 +104,13 @@ class SdmNetSalesLine(models.Model):
             aml.product_uom_id AS product_uom_id,
             luom.category_id AS uom_category_id,
             %(sign)s * aml.quantity AS quantity_invoiced,
-            %(sign)s * aml.quantity / luom.factor AS quantity,
+            %(quantity)s AS quantity,
             -aml.balance AS amount,
             (SELECT MIN(rel.order_line_id) FROM sale_order_line_invoice_rel rel
               WHERE rel.invoice_line_id = aml.id) AS sale_line_id
             """,
             sign=sign,
+            quantity=self._sdm_reference_qty_sql(SQL("%s * aml.quantity", sign), SQL("luom.factor")),
         )
 
     @api.model
@@ -169,12 +170,18 @@ class SdmNetSalesLine(models.Model):
     # ------------------------------------------------------------------ units
 
     @api.model
+    def _sdm_reference_qty_sql(self, quantity, uom_factor):
+        """SQL expression: ``quantity`` of a unit whose factor is ``uom_factor`` (Odoo: units of it per reference
+        unit) in the reference unit of its category."""
+        return SQL("(%s) / (%s)", quantity, uom_factor)
+
+    @api.model
     def _sdm_qty_in_uom_sql(self, quantity, category, uom_factor, uom_category):
         """SQL expression: a reference-unit ``quantity`` of unit category ``category`` expressed in a unit given by
         its ``uom_factor`` and ``uom_category`` (all SQL expressions); NULL when the categories differ, so the
         caller excludes it (or reports it) by its own rule."""
         return SQL(
-            "CASE WHEN %(category)s = %(uom_category)s THEN %(quantity)s * %(factor)s END",
+            "CASE WHEN %(category)s = %(uom_category)s THEN (%(quantity)s) * (%(factor)s) END",
             quantity=quantity,
             category=category,
             factor=uom_factor,
