@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo import Command
 
-from .compensation_common import D, CompensationCommon
+from .compensation_common import CompensationCommon, D
 
 
 class TestCompensationUnits(CompensationCommon):
@@ -32,9 +32,7 @@ class TestCompensationUnits(CompensationCommon):
             {
                 "effective_date": D,
                 "basis": "invoiced",
-                "product_line_ids": [
-                    Command.create({"product_id": bolt.id, "old_price": 100.0, "new_price": 80.0})
-                ],
+                "product_line_ids": [Command.create({"product_id": bolt.id, "old_price": 100.0, "new_price": 80.0})],
             }
         )
         notice.action_compute()

@@ -123,8 +123,10 @@ class TestNetSalesLines(SdmSalesCommon):
 
     def test_foreign_currency_in_company_currency(self):
         """An invoice in another currency counts at its rate in company currency."""
-        foreign = self.env["res.currency"].with_context(active_test=False).search(
-            [("id", "!=", self.company.currency_id.id), ("name", "in", ("USD", "EUR"))], limit=1
+        foreign = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("id", "!=", self.company.currency_id.id), ("name", "in", ("USD", "EUR"))], limit=1)
         )
         foreign.active = True
         self.env["res.currency.rate"].create(
