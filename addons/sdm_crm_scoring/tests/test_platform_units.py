@@ -1,7 +1,5 @@
 from datetime import date
 
-from odoo import Command
-
 from .test_platform_analysis import PlatformCommon
 
 
@@ -21,24 +19,10 @@ class TestPlatformUnits(PlatformCommon):
             }
         )
 
-        def invoice(partner, lines, move_type="out_invoice"):
-            move = self.env["account.move"].create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_date": date(2026, 9, 10),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {"product_id": product.id, "product_uom_id": uom.id, "quantity": qty, "price_unit": 5}
-                        )
-                        for product, uom, qty in lines
-                    ],
-                }
-            )
-            move.action_post()
-
-        invoice(self.customer_b, [(cotton, tonne, 1.5), (cotton, kg, 200), (self.product, self.product.uom_id, 7)])
-        invoice(self.customer_b, [(cotton, tonne, 0.1)], move_type="out_refund")
+        when = date(2026, 9, 10)
+        lines = [(cotton, 1.5, 5, tonne), (cotton, 200, 5, kg), (self.product, 7, 5)]
+        self._create_invoice(self.customer_b, lines, when)
+        self._create_invoice(self.customer_b, [(cotton, 0.1, 5, tonne)], when, move_type="out_refund")
         row = self.Usage.create({"partner_id": self.customer_b.id, "month": date(2026, 9, 1), "total_usage": 3200})
         self.assertAlmostEqual(row.our_usage, 1500 + 200 - 100, places=3, msg="in kg; the motor is out of scope")
         self.assertEqual(row.share, 50.0)

@@ -29,57 +29,19 @@ class TestAchievementUnits(PlanCommon):
     def test_invoiced_dozens_count_as_units(self):
         """Invoiced 2 dozens and 5 units, refunded 1 dozen: 17 units; the cost (60 a unit) is taken on 17 units."""
         plan, node_a = self._plan_a()
-        self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.customer_a.id,
-                "invoice_user_id": self.user_sales_a.id,
-                "team_id": self.branch_sh.id,
-                "invoice_date": date(2026, 3, 10),
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "product_uom_id": self.dozen.id,
-                            "quantity": 2,
-                            "price_unit": 1200,
-                            "tax_ids": [],
-                        }
-                    ),
-                    Command.create({"product_id": self.product.id, "quantity": 5, "price_unit": 100, "tax_ids": []}),
-                ],
-            }
-        ).action_post()
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": self.customer_a.id,
-                "invoice_user_id": self.user_sales_a.id,
-                "team_id": self.branch_sh.id,
-                "invoice_date": date(2026, 3, 20),
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "product_uom_id": self.dozen.id,
-                            "quantity": 1,
-                            "price_unit": 1200,
-                            "tax_ids": [],
-                        }
-                    )
-                ],
-            }
-        )
-        refund.action_post()
+        seller = {"invoice_user_id": self.user_sales_a.id, "team_id": self.branch_sh.id}
+        lines = [(self.product, 2, 1200, self.dozen), (self.product, 5, 100)]
+        self._create_invoice(self.customer_a, lines, date(2026, 3, 10), **seller)
+        refund = [(self.product, 1, 1200, self.dozen)]
+        self._create_invoice(self.customer_a, refund, date(2026, 3, 20), move_type="out_refund", **seller)
         march = self._march(plan, node_a)
         self.assertAlmostEqual(march.actual_quantity, 17.0, places=4, msg="24 + 5 - 12 units, not 2 + 5 - 1")
         self.assertEqual(march.target_quantity, 20)
         self.assertAlmostEqual(march.actual_amount, 1700.0)
         self.assertAlmostEqual(march.actual_margin, 1700.0 - 17 * 60, places=2)
 
-    def test_invoice_from_an_order_in_dozens(self):
-        """Invoiced from an order line in dozens: 24 units, cost from the order line (per dozen)."""
-        plan, node_a = self._plan_a()
+    def _order(self, *lines, **vals):
+        """Salesperson A's confirmed order of (quantity, unit price[, unit]) lines of the product."""
         order = self.env["sale.order"].create(
             {
                 "partner_id": self.customer_a.id,
@@ -89,15 +51,23 @@ class TestAchievementUnits(PlanCommon):
                     Command.create(
                         {
                             "product_id": self.product.id,
-                            "product_uom": self.dozen.id,
-                            "product_uom_qty": 2,
-                            "price_unit": 1200,
+                            "product_uom": (uom[0] if uom else self.product.uom_id).id,
+                            "product_uom_qty": qty,
+                            "price_unit": price,
                         }
                     )
+                    for qty, price, *uom in lines
                 ],
+                **vals,
             }
         )
         order.action_confirm()
+        return order
+
+    def test_invoice_from_an_order_in_dozens(self):
+        """Invoiced from an order line in dozens: 24 units, cost from the order line (per dozen)."""
+        plan, node_a = self._plan_a()
+        order = self._order((2, 1200, self.dozen))
         self.assertAlmostEqual(order.order_line.purchase_price, 720.0, msg="sale_margin: cost per dozen")
         invoice = order._create_invoices()
         invoice.invoice_date = date(2026, 3, 10)
@@ -110,27 +80,8 @@ class TestAchievementUnits(PlanCommon):
         """On the orders basis, an order line of 2 dozens counts 24 units."""
         self.company.sdm_plan_actual_basis = "ordered"
         plan, node_a = self._plan_a()
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer_a.id,
-                "user_id": self.user_sales_a.id,
-                "team_id": self.branch_sh.id,
-                "date_order": date(2026, 3, 5),
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "product_uom": self.dozen.id,
-                            "product_uom_qty": 2,
-                            "price_unit": 1200,
-                        }
-                    ),
-                    Command.create({"product_id": self.product.id, "product_uom_qty": 3, "price_unit": 100}),
-                ],
-            }
-        )
-        order.action_confirm()
-        order.date_order = date(2026, 3, 5)
+        order = self._order((2, 1200, self.dozen), (3, 100))
+        order.date_order = date(2026, 3, 5)  # confirming dates the order today
         march = self._march(plan, node_a)
         self.assertAlmostEqual(march.actual_quantity, 27.0, places=4)
         self.assertAlmostEqual(march.actual_amount, 2700.0)

@@ -17,17 +17,9 @@ class TestCompensationUnits(CompensationCommon):
             {"name": "Bolt", "type": "consu", "list_price": 100.0, "taxes_id": [Command.clear()]}
         )
         self.assertEqual(bolt.uom_id, self.env.ref("uom.product_uom_unit"))
-        for qty, uom, price, when, move_type in (
-            (2, dozen, 1140.0, date(2026, 8, 1), "out_invoice"),
-            (6, bolt.uom_id, 90.0, date(2026, 9, 1), "out_invoice"),
-            (1, dozen, 1080.0, date(2026, 9, 10), "out_refund"),
-        ):
-            invoice = self._invoice(self.customer_a, qty, price, when, move_type=move_type, product=bolt)
-            if uom != bolt.uom_id:
-                invoice.button_draft()
-                invoice.invoice_line_ids.write({"product_uom_id": uom.id, "price_unit": price})
-                invoice.action_post()
-        self.assertEqual(invoice.invoice_line_ids.product_uom_id, dozen)
+        self._create_invoice(self.customer_a, [(bolt, 2, 1140.0, dozen)], date(2026, 8, 1))
+        self._create_invoice(self.customer_a, [(bolt, 6, 90.0)], date(2026, 9, 1))
+        self._create_invoice(self.customer_a, [(bolt, 1, 1080.0, dozen)], date(2026, 9, 10), move_type="out_refund")
         notice = self.env["sdm.price.notice"].create(
             {
                 "effective_date": D,

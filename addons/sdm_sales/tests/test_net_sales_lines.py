@@ -27,30 +27,9 @@ class TestNetSalesLines(SdmSalesCommon):
         cls.Lines = cls.env["sdm.net.sales.line"]
 
     @classmethod
-    def _invoice(cls, lines, partner=None, when=date(2026, 3, 10), move_type="out_invoice", post=True, **vals):
-        move = cls.env["account.move"].create(
-            {
-                "move_type": move_type,
-                "partner_id": (partner or cls.customer_a).id,
-                "invoice_date": when,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "product_uom_id": uom.id,
-                            "quantity": qty,
-                            "price_unit": price,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                    for product, uom, qty, price in lines
-                ],
-                **vals,
-            }
-        )
-        if post:
-            move.action_post()
-        return move
+    def _invoice(cls, lines, partner=None, when=date(2026, 3, 10), **kw):
+        """Customer A's invoice of 10 March unless told otherwise."""
+        return cls._create_invoice(partner or cls.customer_a, lines, when, **kw)
 
     def _rows(self, **filters):
         """The service's rows as dicts, through the SQL consumers embed."""
@@ -68,11 +47,11 @@ class TestNetSalesLines(SdmSalesCommon):
         """2 dozens invoiced and 5 units refunded: +24 and -5 units; amounts untaxed, the refund negative; the
         invoice line and credit note line keep their own unit in ``quantity_invoiced``."""
         invoice = self._invoice(
-            [(self.bolt, self.dozen, 2, 120.0)],
+            [(self.bolt, 2, 120.0, self.dozen)],
             invoice_user_id=self.user_sales_a.id,
             team_id=self.branch_sh.id,
         )
-        refund = self._invoice([(self.bolt, self.unit, 5, 10.0)], move_type="out_refund", when=date(2026, 3, 20))
+        refund = self._invoice([(self.bolt, 5, 10.0, self.unit)], move_type="out_refund", when=date(2026, 3, 20))
         rows = self._rows(partner_ids=self.customer_a.ids)
         self.assertEqual([r["move_id"] for r in rows], [invoice.id, refund.id])
         sold, refunded = rows
@@ -95,7 +74,7 @@ class TestNetSalesLines(SdmSalesCommon):
     def test_tonnes_and_kilograms(self):
         """A product kept in kg, invoiced once in tonnes and once in kg, sums in kg; the helper expresses the
         reference quantity in tonnes, and refuses a unit of another category."""
-        self._invoice([(self.resin, self.tonne, 1.5, 9000.0), (self.resin, self.kg, 250, 10.0)])
+        self._invoice([(self.resin, 1.5, 9000.0, self.tonne), (self.resin, 250, 10.0, self.kg)])
         total = sum(r["quantity"] for r in self._rows(product_ids=self.resin.ids))
         self.assertAlmostEqual(total, 1750.0, places=6)
         self.assertAlmostEqual(self.Lines._sdm_qty_in_uom(total, self.kg.category_id, self.tonne), 1.75, places=6)
@@ -104,7 +83,7 @@ class TestNetSalesLines(SdmSalesCommon):
 
     def test_sql_unit_helper(self):
         """The SQL helper converts within a category and yields NULL across categories."""
-        self._invoice([(self.resin, self.tonne, 2, 9000.0), (self.bolt, self.dozen, 1, 100.0)])
+        self._invoice([(self.resin, 2, 9000.0, self.tonne), (self.bolt, 1, 100.0, self.dozen)])
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -132,7 +111,7 @@ class TestNetSalesLines(SdmSalesCommon):
         self.env["res.currency.rate"].create(
             {"currency_id": foreign.id, "name": date(2026, 1, 1), "rate": 2.0, "company_id": self.company.id}
         )
-        self._invoice([(self.bolt, self.unit, 10, 30.0)], currency_id=foreign.id)
+        self._invoice([(self.bolt, 10, 30.0, self.unit)], currency_id=foreign.id)
         (row,) = self._rows(partner_ids=self.customer_a.ids)
         self.assertAlmostEqual(row["amount"], 150.0)
         self.assertEqual(row["currency_id"], self.company.currency_id.id)
@@ -150,7 +129,7 @@ class TestNetSalesLines(SdmSalesCommon):
     def test_what_is_not_net_sales(self):
         """Drafts, vendor bills, other customers, dates and companies outside the filters do not count; the
         model reads the same rows as the query."""
-        self._invoice([(self.bolt, self.unit, 1, 10.0)], post=False)
+        self._invoice([(self.bolt, 1, 10.0, self.unit)], post=False)
         bill = self.env["account.move"].create(
             {
                 "move_type": "in_invoice",
@@ -160,9 +139,9 @@ class TestNetSalesLines(SdmSalesCommon):
             }
         )
         bill.action_post()
-        kept = self._invoice([(self.bolt, self.unit, 2, 10.0)])
-        self._invoice([(self.bolt, self.unit, 3, 10.0)], when=date(2026, 5, 1))
-        self._invoice([(self.bolt, self.unit, 4, 10.0)], partner=self.customer_b)
+        kept = self._invoice([(self.bolt, 2, 10.0, self.unit)])
+        self._invoice([(self.bolt, 3, 10.0, self.unit)], when=date(2026, 5, 1))
+        self._invoice([(self.bolt, 4, 10.0, self.unit)], partner=self.customer_b)
         rows = self._rows(
             company_ids=self.company.ids,
             date_from=date(2026, 3, 1),
