@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .common import SdmSalesCommon
@@ -154,3 +154,19 @@ class TestNetSalesLines(SdmSalesCommon):
         lines = self.Lines.search([("partner_id", "=", self.customer_a.id)])
         self.assertEqual(sorted(lines.mapped("quantity")), [2.0, 3.0])
         self.assertEqual(set(lines.mapped("move_type")), {"out_invoice"})
+
+    def test_visibility_follows_the_invoices(self):
+        """A salesperson reads the lines of own invoices, a regional manager those of the region, a sales manager
+        all; nobody writes."""
+        own = self._invoice([(self.bolt, 1, 10.0, self.unit)], invoice_user_id=self.user_sales_a.id)
+        other = self._invoice([(self.bolt, 2, 10.0, self.unit)], partner=self.customer_b, invoice_user_id=False)
+        self.assertEqual(other.sdm_region_id, self.region_south)
+        both = own | other
+        domain = [("move_id", "in", both.ids)]
+        self.assertEqual(self.Lines.with_user(self.user_sales_a).search(domain).move_id, own)
+        self.assertEqual(self.Lines.with_user(self.user_east_manager).search(domain).move_id, own)
+        self.assertEqual(self.Lines.with_user(self.user_south_manager).search(domain).move_id, other)
+        manager = self._new_user("sales.boss", "sales_team.group_sale_manager,sdm_sales.group_sdm_user")
+        self.assertEqual(self.Lines.with_user(manager).search(domain).move_id, both)
+        with self.assertRaises(AccessError):
+            self.Lines.with_user(manager).search(domain).write({"quantity": 1})
