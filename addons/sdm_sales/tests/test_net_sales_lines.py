@@ -170,3 +170,19 @@ class TestNetSalesLines(SdmSalesCommon):
         self.assertEqual(self.Lines.with_user(manager).search(domain).move_id, both)
         with self.assertRaises(AccessError):
             self.Lines.with_user(manager).search(domain).write({"quantity": 1})
+
+    def test_analysis_groups_by_region_and_month(self):
+        """The Net Sales analysis (pivot, graph, list) groups in the database: region totals in reference units."""
+        self._invoice([(self.bolt, 2, 120.0, self.dozen)], invoice_user_id=self.user_sales_a.id)
+        self._invoice([(self.bolt, 4, 10.0, self.unit)], move_type="out_refund", when=date(2026, 3, 12))
+        action = self.env.ref("sdm_sales.action_sdm_net_sales_line")
+        views = self.Lines.get_views([(False, mode) for mode in action.view_mode.split(",")] + [(False, "search")])
+        self.assertEqual(set(views["views"]), {"pivot", "graph", "list", "search"})
+        groups = self.Lines.read_group(
+            [("partner_id", "=", self.customer_a.id)],
+            ["quantity:sum", "amount:sum"],
+            ["sdm_region_id", "invoice_date:month"],
+        )
+        self.assertEqual(len(groups), 1)
+        self.assertAlmostEqual(groups[0]["quantity"], 20.0, places=6)
+        self.assertAlmostEqual(groups[0]["amount"], 200.0)
