@@ -26,6 +26,7 @@
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/sdm_net_sales_line_views.xml",
         "views/sdm_sales_menus.xml",
     ],
     "assets": {

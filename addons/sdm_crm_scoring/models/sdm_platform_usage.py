@@ -144,41 +144,27 @@ class SdmPlatformUsage(models.Model):
     def _sdm_our_usage_sql(self, company, partner_ids, date_from, date_to):
         """Our usage per (customer, month) of ``company`` between two dates, in reference units."""
         categories = company.sdm_usage_categ_ids
-        scope = (
-            SQL(
-                "AND pt.categ_id = ANY(%s)",
-                self.env["product.category"].search([("id", "child_of", categories.ids)]).ids,
-            )
-            if categories
-            else SQL()
+        categ_ids = (
+            self.env["product.category"].search([("id", "child_of", categories.ids)]).ids if categories else None
         )
+        scope = SQL("AND pt.categ_id = ANY(%s)", categ_ids) if categ_ids is not None else SQL()
         params = {"company": company.id, "partners": list(partner_ids), "date_from": date_from, "date_to": date_to}
         if company.sdm_usage_basis == "invoiced":
+            # Net invoiced sales (one definition), already in reference units.
             return SQL(
                 """
-                WITH invoices AS MATERIALIZED (
-                    SELECT am.id, am.commercial_partner_id, am.invoice_date, am.move_type
-                      FROM account_move am
-                     WHERE am.company_id = %(company)s
-                       AND am.state = 'posted'
-                       AND am.move_type IN ('out_invoice', 'out_refund')
-                       AND am.commercial_partner_id = ANY(%(partners)s)
-                       AND am.invoice_date BETWEEN %(date_from)s AND %(date_to)s
-                )
-                SELECT am.commercial_partner_id AS partner_id,
-                       date_trunc('month', am.invoice_date)::date AS month,
-                       SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END * aml.quantity / uom.factor) AS qty
-                  FROM invoices am
-                  JOIN account_move_line aml ON aml.move_id = am.id
-                  JOIN uom_uom uom ON uom.id = aml.product_uom_id
-                  JOIN product_product pp ON pp.id = aml.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE aml.display_type = 'product'
-                   %(scope)s
+                SELECT l.partner_id, date_trunc('month', l.invoice_date)::date AS month, SUM(l.quantity) AS qty
+                  FROM (%(lines)s) l
+                 WHERE l.product_id IS NOT NULL
                  GROUP BY 1, 2
                 """,
-                scope=scope,
-                **params,
+                lines=self.env["sdm.net.sales.line"]._sdm_net_sales_query(
+                    company_ids=company.ids,
+                    date_from=date_from,
+                    date_to=date_to,
+                    partner_ids=partner_ids,
+                    categ_ids=categ_ids,
+                ),
             )
         # The batch's pickings first (by customer), then their moves: each batch reads only its own moves.
         return SQL(

@@ -35,7 +35,9 @@ class SdmSalesAchievement(models.Model):
         string="Achievement (%)", aggregator="avg", help="Actual / target; totals divide the sums."
     )
     target_quantity = fields.Float(digits="Product Unit of Measure")
-    actual_quantity = fields.Float(digits="Product Unit of Measure")
+    actual_quantity = fields.Float(
+        digits="Product Unit of Measure", help="In the reference unit of each product's unit category."
+    )
     target_margin = fields.Monetary(string="Gross Profit Target")
     actual_margin = fields.Monetary(string="Gross Profit")
     target_collections = fields.Monetary(string="Collection Target")
@@ -45,19 +47,22 @@ class SdmSalesAchievement(models.Model):
 
     @api.model
     def _sdm_base_sql(self, company, date_from, date_to):
-        """Actual figures per (salesperson, branch, region, month) of a company between two dates."""
+        """Actual figures per (salesperson, branch, region, month) of a company between two dates; quantities in
+        the reference unit of each product's unit category."""
         params = {"company": company.id, "date_from": date_from, "date_to": date_to, "company_key": str(company.id)}
+        Lines = self.env["sdm.net.sales.line"]
         if company.sdm_plan_actual_basis == "ordered":
             sales = SQL(
                 """
                 SELECT so.user_id, so.team_id, so.sdm_region_id AS region_id, pc.parent_path AS categ_path,
                        date_trunc('month', so.date_order)::date AS month,
                        SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS amount,
-                       SUM(sol.product_uom_qty) AS quantity,
+                       SUM(%(quantity)s) AS quantity,
                        SUM(COALESCE(sol.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS margin,
                        0 AS collections
                   FROM sale_order so
                   JOIN sale_order_line sol ON sol.order_id = so.id AND sol.display_type IS NULL
+                  LEFT JOIN uom_uom souom ON souom.id = sol.product_uom
                   LEFT JOIN product_product pp ON pp.id = sol.product_id
                   LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
                   LEFT JOIN product_category pc ON pc.id = pt.categ_id
@@ -65,33 +70,40 @@ class SdmSalesAchievement(models.Model):
                    AND so.date_order >= %(date_from)s AND so.date_order < %(date_to)s::date + 1
                  GROUP BY 1, 2, 3, 4, 5
                 """,
+                quantity=Lines._sdm_reference_qty_sql(SQL("sol.product_uom_qty"), SQL("souom.factor")),
                 **params,
             )
         else:
+            # Net invoiced sales (one definition, quantities in reference units); the cost is the order line's
+            # (sale_margin, per unit of the order line) else the product's (per unit of the product).
+            order_cost = Lines._sdm_qty_in_uom_sql(
+                SQL("l.quantity"), SQL("l.uom_category_id"), SQL("souom.factor"), SQL("souom.category_id")
+            )
+            product_cost = Lines._sdm_qty_in_uom_sql(
+                SQL("l.quantity"), SQL("l.uom_category_id"), SQL("puom.factor"), SQL("puom.category_id")
+            )
             sales = SQL(
                 """
-                SELECT am.invoice_user_id AS user_id, am.team_id, am.sdm_region_id AS region_id,
-                       pc.parent_path AS categ_path, date_trunc('month', am.invoice_date)::date AS month,
-                       SUM(-aml.balance) AS amount,
-                       SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END * aml.quantity) AS quantity,
-                       SUM(-aml.balance - CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END * aml.quantity
-                           * COALESCE(cost.purchase_price, (pp.standard_price ->> %(company_key)s)::numeric, 0))
-                           AS margin,
+                SELECT l.user_id, l.team_id, l.sdm_region_id AS region_id, pc.parent_path AS categ_path,
+                       date_trunc('month', l.invoice_date)::date AS month,
+                       SUM(l.amount) AS amount,
+                       SUM(l.quantity) AS quantity,
+                       SUM(l.amount - COALESCE(%(order_cost)s * sol.purchase_price,
+                                               %(product_cost)s * (pp.standard_price ->> %(company_key)s)::numeric,
+                                               0)) AS margin,
                        0 AS collections
-                  FROM account_move am
-                  JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
-                  LEFT JOIN product_product pp ON pp.id = aml.product_id
+                  FROM (%(lines)s) l
+                  LEFT JOIN product_product pp ON pp.id = l.product_id
                   LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                  LEFT JOIN product_category pc ON pc.id = pt.categ_id
-                  LEFT JOIN LATERAL (
-                      SELECT sol.purchase_price FROM sale_order_line_invoice_rel rel
-                        JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                       WHERE rel.invoice_line_id = aml.id LIMIT 1) cost ON true
-                 WHERE am.company_id = %(company)s AND am.state = 'posted'
-                   AND am.move_type IN ('out_invoice', 'out_refund')
-                   AND am.invoice_date BETWEEN %(date_from)s AND %(date_to)s
+                  LEFT JOIN uom_uom puom ON puom.id = pt.uom_id
+                  LEFT JOIN product_category pc ON pc.id = l.categ_id
+                  LEFT JOIN sale_order_line sol ON sol.id = l.sale_line_id
+                  LEFT JOIN uom_uom souom ON souom.id = sol.product_uom
                  GROUP BY 1, 2, 3, 4, 5
                 """,
+                lines=Lines._sdm_net_sales_query(company_ids=[company.id], date_from=date_from, date_to=date_to),
+                order_cost=order_cost,
+                product_cost=product_cost,
                 **params,
             )
         collections = SQL(

@@ -2,3 +2,4 @@ from . import test_sales_plan
 from . import test_allocation_concurrency
 from . import test_plan_demo
 from . import test_plan_weights
+from . import test_achievement_units

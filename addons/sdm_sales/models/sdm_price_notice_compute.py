@@ -45,9 +45,9 @@ class SdmPriceNoticeCompute(models.Model):
         partners = self._sdm_scope_partner_ids()
         if partners is not None and not partners:
             return
-        partner_filter = SQL("AND am.commercial_partner_id = ANY(%s)", partners) if partners is not None else SQL()
         stock_filter = SQL("AND partner_id = ANY(%s)", partners) if partners is not None else SQL()
         products = self.product_line_ids
+        Lines = self.env["sdm.net.sales.line"]
         digits = self.currency_id.decimal_places
         cr.execute(
             SQL(
@@ -58,24 +58,17 @@ class SdmPriceNoticeCompute(models.Model):
                     SELECT * FROM unnest(%(products)s::int[], %(new_prices)s::numeric[]) AS p(product_id, new_price)
                 ),
                 inv AS (
-                    SELECT am.commercial_partner_id AS partner_id, aml.product_id, aml.id AS aml_id,
-                           am.invoice_date, am.move_type,
-                           aml.quantity / luom.factor * puom.factor AS qty,
-                           -aml.balance * %(rate)s AS amount
-                      FROM account_move am
-                      JOIN account_move_line aml ON aml.move_id = am.id
-                      JOIN prod ON prod.product_id = aml.product_id
-                      JOIN product_product pp ON pp.id = aml.product_id
+                    -- Net sales lines of the scope before the effective date, quantities in the product's unit;
+                    -- a line with a negative quantity on its own document is not a sale to compensate.
+                    SELECT l.partner_id, l.product_id, l.move_line_id AS aml_id, l.invoice_date, l.move_type,
+                           %(qty)s AS qty,
+                           l.amount * %(rate)s AS amount
+                      FROM (%(lines)s) l
+                      JOIN product_product pp ON pp.id = l.product_id
                       JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                      JOIN uom_uom luom ON luom.id = aml.product_uom_id
                       JOIN uom_uom puom ON puom.id = pt.uom_id
-                     WHERE am.state = 'posted'
-                       AND am.move_type IN ('out_invoice', 'out_refund')
-                       AND am.company_id = %(company)s
-                       AND am.invoice_date < %(date)s
-                       AND aml.display_type = 'product'
-                       AND aml.quantity > 0
-                       %(partner_filter)s
+                     WHERE CASE WHEN l.move_type = 'out_refund' THEN -l.quantity_invoiced
+                                ELSE l.quantity_invoiced END > 0
                 ),
                 pair AS (
                     SELECT partner_id, product_id,
@@ -185,7 +178,15 @@ class SdmPriceNoticeCompute(models.Model):
                 currency=self.currency_id.id,
                 date=self.effective_date,
                 window_start=self.effective_date - timedelta(days=self.lookback_days),
-                partner_filter=partner_filter,
+                lines=Lines._sdm_net_sales_query(
+                    company_ids=company.ids,
+                    date_to=self.effective_date - timedelta(days=1),
+                    partner_ids=partners,
+                    product_ids=products.product_id.ids,
+                ),
+                qty=Lines._sdm_qty_in_uom_sql(
+                    SQL("ABS(l.quantity)"), SQL("l.uom_category_id"), SQL("puom.factor"), SQL("puom.category_id")
+                ),
                 stock_filter=stock_filter,
                 basis=self.basis,
                 notice=self.id,

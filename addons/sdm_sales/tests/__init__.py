@@ -15,3 +15,5 @@ from . import test_credit_checkpoint_modes
 from . import test_credit_overdue
 from . import test_price_compensation
 from . import test_compensation_concurrency
+from . import test_net_sales_lines
+from . import test_compensation_units

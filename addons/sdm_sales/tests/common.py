@@ -73,3 +73,33 @@ class SdmSalesCommon(TransactionCase):
                 ],
             }
         )
+
+    @classmethod
+    def _create_invoice(cls, partner, lines, when, move_type="out_invoice", post=True, line_vals=None, **vals):
+        """A customer invoice (or credit note) of ``lines``, (product, quantity, unit price[, unit]) tuples, without
+        taxes; posted unless ``post`` is false; ``line_vals`` go to every line (discount...), ``vals`` to the
+        invoice (salesperson, branch, currency...)."""
+        move = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": when,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_id": (uom[0] if uom else product.uom_id).id,
+                            "quantity": qty,
+                            "price_unit": price,
+                            "tax_ids": [Command.clear()],
+                            **(line_vals or {}),
+                        }
+                    )
+                    for product, qty, price, *uom in lines
+                ],
+                **vals,
+            }
+        )
+        if post:
+            move.action_post()
+        return move

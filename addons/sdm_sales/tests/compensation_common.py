@@ -61,26 +61,9 @@ class CompensationCommon(SdmSalesCommon):
 
     @classmethod
     def _invoice(cls, partner, qty, price, when, discount=0.0, move_type="out_invoice", product=None):
-        move = cls.env["account.move"].create(
-            {
-                "move_type": move_type,
-                "partner_id": partner.id,
-                "invoice_date": when,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": (product or cls.valve).id,
-                            "quantity": qty,
-                            "price_unit": price,
-                            "discount": discount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
+        return cls._create_invoice(
+            partner, [(product or cls.valve, qty, price)], when, move_type=move_type, line_vals={"discount": discount}
         )
-        move.action_post()
-        return move
 
     def _notice(self, new_price=80.0, old_price=100.0, **vals):
         return self.env["sdm.price.notice"].create(
