@@ -47,7 +47,9 @@ class TestCustomerSettlement(CompensationCommon):
         )
         self.assertEqual(credit_note.invoice_line_ids.product_id, self.compensation_product)
         debit_note = notice._sdm_create_debit_note(self.customer_b, [notice._sdm_prepare_credit_note_line_vals(20.0)])
-        self.assertEqual((debit_note.move_type, debit_note.state, debit_note.amount_total), ("out_invoice", "posted", 20))
+        self.assertEqual(
+            (debit_note.move_type, debit_note.state, debit_note.amount_total), ("out_invoice", "posted", 20)
+        )
         self.assertEqual(debit_note.sdm_price_notice_id, notice)
 
     def test_balance_credit_and_debit_in_company_currency(self):
@@ -140,9 +142,7 @@ class TestCustomerSettlement(CompensationCommon):
         self.assertEqual(self.company._sdm_settlement_product("compensation"), self.compensation_product)
         self.company.sdm_compensation_product_id = other
         self.assertEqual(self.company._sdm_settlement_product("compensation"), other)
-        self.assertEqual(
-            self.company._sdm_settlement_products("compensation"), other | self.compensation_product
-        )
+        self.assertEqual(self.company._sdm_settlement_products("compensation"), other | self.compensation_product)
         # Neither a setting nor the default product: one clear error, and nothing paid.
         self.company.sdm_compensation_product_id = False
         self.env["ir.model.data"].search(
