@@ -45,7 +45,7 @@ class SdmPriceNoticeSettlement(models.Model):
         for line in self._sdm_unsettled_lines().filtered(lambda line: line.partner_id in partners):
             lines_by_partner[line.partner_id] |= line
         for partner, lines in lines_by_partner.items():
-            if self.settlement == "balance":
+            if self.settlement_mode == "balance":
                 balance = self._sdm_create_balance(partner, sum(lines.mapped("amount")), date=self.effective_date)
                 lines.write({"balance_id": balance.id})
             else:

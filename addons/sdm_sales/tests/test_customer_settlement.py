@@ -94,7 +94,7 @@ class TestCustomerSettlement(CompensationCommon):
 
     def test_consumed_balance_refuses_the_reversal_and_writes_nothing(self):
         self._invoice(self.customer_b, 5, 100, date(2026, 9, 15))
-        notice = self._approved_notice(settlement="balance")
+        notice = self._approved_notice(settlement_mode="balance")
         notice.action_settle()
         balances = notice.balance_ids
         self.assertEqual(len(balances), 2, "customers A (90) and B (100)")

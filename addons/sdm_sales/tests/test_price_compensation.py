@@ -200,7 +200,7 @@ class TestPriceCompensation(CompensationCommon):
         self.assertIn("Settlement reversed", notice.message_ids[0].body)
 
     def test_balance_consumed_by_the_next_order_and_cancel(self):
-        notice = self._notice(basis="invoiced", settlement="balance")
+        notice = self._notice(basis="invoiced", settlement_mode="balance")
         notice.action_compute()
         notice.with_user(self.manager).action_approve()
         notice.action_settle()
