@@ -276,8 +276,8 @@ def test_flow6_sales_settings(ui, admin, rpc_as, world, make_customer):
         lines = admin.search_read("sale.order.line", [("order_id", "=", short), ("price_unit", "<", 0)], ["product_id"])
         assert [line["product_id"][0] for line in lines] == [compensation]
         # A new price notice takes the compensation defaults.
-        defaults = admin.call("sdm.price.notice", "default_get", ["basis", "lookback_days", "settlement"])
-        assert defaults == {"basis": "invoiced", "lookback_days": 45, "settlement": "balance"}
+        defaults = admin.call("sdm.price.notice", "default_get", ["basis", "lookback_days", "settlement_mode"])
+        assert defaults == {"basis": "invoiced", "lookback_days": 45, "settlement_mode": "balance"}
 
         # ---- B: block, region follows the branch, quantity blocks, stock basis ----------------------------
         s.check("sdm_region_from_team", True)
@@ -310,8 +310,8 @@ def test_flow6_sales_settings(ui, admin, rpc_as, world, make_customer):
         assert refused and "delivery validation" in refused, refused
         refused = confirm(admin, order(admin, stocked, pump, qty=5, price=10.0))
         assert refused and "Not enough forecasted stock" in refused, refused
-        defaults = admin.call("sdm.price.notice", "default_get", ["basis", "settlement"])
-        assert defaults == {"basis": "stock", "settlement": "credit_note"}
+        defaults = admin.call("sdm.price.notice", "default_get", ["basis", "settlement_mode"])
+        assert defaults == {"basis": "stock", "settlement_mode": "credit_note"}
 
         # ---- C: approval; delivery and invoice checks off; drafts not counted; no default group -----------
         select(s, "sdm_credit_mode", "approval")

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -27,3 +27,9 @@ class ResCompany(models.Model):
     )
     sdm_rebate_expense_account_id = fields.Many2one("account.account", string="Rebate Expense Account")
     sdm_rebate_liability_account_id = fields.Many2one("account.account", string="Accrued Rebates Account")
+
+    @api.model
+    def _sdm_settlement_product_sources(self):
+        sources = super()._sdm_settlement_product_sources()
+        sources["rebate"] = ("sdm_rebate_product_id", "sdm_finance.product_sdm_rebate")
+        return sources

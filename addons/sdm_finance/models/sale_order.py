@@ -7,11 +7,6 @@ class SaleOrder(models.Model):
     def _sdm_balance_kinds(self):
         return super()._sdm_balance_kinds() + ["rebate"]
 
-    def _sdm_balance_product(self, kind):
-        if kind == "rebate":
-            return self.company_id.sdm_rebate_product_id or self.env.ref("sdm_finance.product_sdm_rebate")
-        return super()._sdm_balance_product(kind)
-
     def _sdm_balance_limit(self, kind, untaxed):
         """A rebate balance may pay at most the company's percentage of an order (返利抵扣上限)."""
         if kind == "rebate":

@@ -26,7 +26,7 @@ class SdmRebateBasis(models.Model):
             return {}
         cr = self.env.cr
         self.env.flush_all()
-        rebate_products = self._sdm_rebate_product_ids()
+        rebate_products = self.env.companies._sdm_settlement_products("rebate").ids
         partners_of, filters_of = {}, {}
         columns = defaultdict(list)
         scope_idx, scope_partner, product_idx, product_id, product_in = [], [], [], [], []

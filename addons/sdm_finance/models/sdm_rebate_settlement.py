@@ -1,4 +1,4 @@
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date, formatLang
 
@@ -6,12 +6,15 @@ from odoo.tools import SQL, format_date, formatLang
 class SdmRebateSettlement(models.Model):
     """What one customer earned under one agreement for one period (to date for a partial settlement), less
     what earlier settlements of that period paid, plus adjustments for documents of settled periods that came
-    in late (credit notes after a settlement, SAP's way). Validated: a credit note or a rebate balance."""
+    in late (credit notes after a settlement, SAP's way). Validated: a credit note or a rebate balance, paid and
+    taken back through the customer settlement service (sdm.customer.settlement.mixin)."""
 
     _name = "sdm.rebate.settlement"
     _description = "Rebate Settlement"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sdm.customer.settlement.mixin"]
     _order = "period_start desc, id desc"
+
+    _sdm_settlement_kind = "rebate"
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     agreement_id = fields.Many2one(
@@ -69,7 +72,7 @@ class SdmRebateSettlement(models.Model):
     # ------------------------------------------------------------------ workflow
 
     def action_validate(self):
-        """Pay: one credit note per settlement (rebate product), or a rebate balance; open accruals reversed."""
+        """Number and pay each settlement (see ``_sdm_pay``); open accruals reversed."""
         self.env.flush_all()
         self.env.cr.execute(SQL("SELECT id FROM sdm_rebate_settlement WHERE id = ANY(%s) FOR UPDATE", self.ids))
         self.invalidate_recordset(["state"])
@@ -77,17 +80,9 @@ class SdmRebateSettlement(models.Model):
             if settlement.state != "draft":
                 raise UserError(self.env._("Settlement %s is not a draft any more.", settlement.name))
         for settlement in self:
-            currency = settlement.currency_id
-            if currency.compare_amounts(settlement.amount, 0.0) > 0:
-                if settlement.agreement_id.settlement_mode == "balance":
-                    settlement._sdm_credit_balance()
-                else:
-                    settlement._sdm_credit_note()
-            elif currency.compare_amounts(settlement.amount, 0.0) < 0:
-                settlement._sdm_debit_adjustment()
-        for settlement in self:
             if settlement.name == "/":
                 settlement.name = self.env["ir.sequence"].next_by_code("sdm.rebate.settlement") or "/"
+            settlement._sdm_pay()
         self.write({"state": "validated"})
         self.env["sdm.rebate.accrual"]._sdm_reverse_open(self.agreement_id, self.partner_id)
         for settlement in self:
@@ -99,11 +94,7 @@ class SdmRebateSettlement(models.Model):
         self.env["sdm.rebate.progress"]._sdm_refresh(self.agreement_id)
         return True
 
-    def _sdm_product(self):
-        product = self.company_id.sdm_rebate_product_id or self.env.ref("sdm_finance.product_sdm_rebate")
-        return product
-
-    def _sdm_label(self):
+    def _sdm_settlement_label(self):
         return self.env._(
             "Rebate %(agreement)s, %(start)s – %(end)s",
             agreement=self.agreement_id.name,
@@ -111,100 +102,36 @@ class SdmRebateSettlement(models.Model):
             end=format_date(self.env, self.date),
         )
 
-    def _sdm_credit_note(self, move_type="out_refund", amount=None):
-        move = (
-            self.env["account.move"]
-            .with_company(self.company_id)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": self.partner_id.id,
-                    "invoice_date": fields.Date.context_today(self),
-                    "invoice_origin": self.name,
-                    "ref": self._sdm_label(),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": self._sdm_product().id,
-                                "name": self._sdm_label(),
-                                "quantity": 1,
-                                "price_unit": amount if amount is not None else self.amount,
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        move.action_post()
-        self.move_id = move
-        return move
+    def _sdm_prepare_balance_vals(self, partner, amount, name=None):
+        vals = super()._sdm_prepare_balance_vals(partner, amount, name=name)
+        vals["rebate_settlement_id"] = self.id
+        return vals
 
-    def _sdm_debit_adjustment(self):
-        """A negative settlement (credit notes after a paid period) is taken back: from the rebate balance when
-        the agreement pays by balance, else by a customer invoice."""
+    def _sdm_pay(self):
+        """Pay the amount by the agreement's settlement mode, through the customer settlement service: a rebate
+        balance credited, or a credit note. A negative amount (credit notes after a paid period) is taken back
+        the same way: the rebate balance debited, or a customer invoice."""
+        self.ensure_one()
+        sign = self.currency_id.compare_amounts(self.amount, 0.0)
+        if not sign:
+            return
         if self.agreement_id.settlement_mode == "balance":
-            self._sdm_credit_balance()
+            self.balance_id = self._sdm_create_balance(self.partner_id, self.amount)
+        elif sign > 0:
+            line_vals = self._sdm_prepare_credit_note_line_vals(self.amount)
+            self.move_id = self._sdm_create_credit_note(self.partner_id, [line_vals])
         else:
-            self._sdm_credit_note(move_type="out_invoice", amount=-self.amount)
-
-    def _sdm_credit_balance(self):
-        self.balance_id = self.env["sdm.customer.balance"].create(
-            {
-                "kind": "rebate",
-                "partner_id": self.partner_id.id,
-                "company_id": self.company_id.id,
-                "amount": self.amount,
-                "rebate_settlement_id": self.id,
-                "name": self._sdm_label(),
-            }
-        )
+            line_vals = self._sdm_prepare_credit_note_line_vals(-self.amount)
+            self.move_id = self._sdm_create_debit_note(self.partner_id, [line_vals])
 
     def action_cancel(self):
         """Cancel; a validated settlement is reversed (credit note reversed, balance taken back — refused when
         orders already used it)."""
-        Balance = self.env["sdm.customer.balance"]
         for settlement in self:
-            if settlement.state == "cancel":
-                continue
             if settlement.state == "validated":
-                if settlement.balance_id and settlement.balance_id.amount > 0:
-                    available = Balance._sdm_balance_of(settlement.partner_id, settlement.company_id, "rebate")
-                    if settlement.currency_id.compare_amounts(available, settlement.balance_id.amount) < 0:
-                        raise UserError(
-                            self.env._(
-                                "%(settlement)s cannot be cancelled: it credited %(credited)s, but %(customer)s has "
-                                "only %(available)s of rebate balance left.",
-                                settlement=settlement.name,
-                                credited=formatLang(
-                                    self.env, settlement.balance_id.amount, currency_obj=settlement.currency_id
-                                ),
-                                customer=settlement.partner_id.display_name,
-                                available=formatLang(self.env, available, currency_obj=settlement.currency_id),
-                            )
-                        )
-                if settlement.balance_id:
-                    Balance.create(
-                        {
-                            "kind": "rebate",
-                            "partner_id": settlement.partner_id.id,
-                            "company_id": settlement.company_id.id,
-                            "amount": -settlement.balance_id.amount,
-                            "rebate_settlement_id": settlement.id,
-                            "name": self.env._("Cancellation of %s", settlement.name),
-                        }
-                    )
-                if settlement.move_id.state == "posted":
-                    reversal = settlement.move_id._reverse_moves(
-                        [
-                            {
-                                "ref": self.env._("Cancellation of %s", settlement.name),
-                                "reversed_entry_id": settlement.move_id.id,
-                            }
-                        ],
-                        cancel=True,
-                    )
-                    settlement.reversal_move_id = reversal
-            settlement.state = "cancel"
+                reversal, __ = settlement._sdm_reverse_settlement_money(settlement.move_id, settlement.balance_id)
+                settlement.reversal_move_id = reversal
+        self.filtered(lambda s: s.state != "cancel").state = "cancel"
         self.env["sdm.rebate.progress"]._sdm_refresh(self.agreement_id)
         return True
 

@@ -2,6 +2,7 @@ from . import base
 from . import sdm_region_mixin
 from . import sdm_report_mixins
 from . import sdm_xlsx_mixin
+from . import sdm_customer_settlement
 from . import sdm_region
 from . import sdm_credit_group
 from . import sdm_credit_approval

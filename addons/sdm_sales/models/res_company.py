@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .sdm_credit_group import CREDIT_MODES
 
@@ -83,3 +84,30 @@ class ResCompany(models.Model):
         help="Service product of the credit note lines and of the discount lines that consume a compensation "
         "balance; its income account (or its category's) is used.",
     )
+
+    @api.model
+    def _sdm_settlement_product_sources(self):
+        """Per kind of settled money: the company field choosing its product and the addon's default product."""
+        return {"compensation": ("sdm_compensation_product_id", "sdm_sales.product_sdm_compensation")}
+
+    def _sdm_settlement_product(self, kind):
+        """The service product of ``kind`` settlements (credit note lines, order lines using a balance): the
+        company's setting, else the addon's default product, else an error naming the setting to fill."""
+        self.ensure_one()
+        field_name, xmlid = self._sdm_settlement_product_sources()[kind]
+        product = self[field_name] or self.env.ref(xmlid, raise_if_not_found=False)
+        if not product:
+            raise UserError(
+                self.env._(
+                    "%(company)s has no %(setting)s: choose one in Settings > SDM.",
+                    company=self.display_name,
+                    setting=self._fields[field_name]._description_string(self.env),
+                )
+            )
+        return product
+
+    def _sdm_settlement_products(self, kind):
+        """Every product that may settle ``kind`` for these companies (their settings and the default product),
+        e.g. to leave settlements out of sales figures."""
+        field_name, xmlid = self._sdm_settlement_product_sources()[kind]
+        return self.mapped(field_name) | (self.env.ref(xmlid, raise_if_not_found=False) or self.env["product.product"])

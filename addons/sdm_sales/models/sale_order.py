@@ -185,7 +185,7 @@ class SaleOrder(models.Model):
 
     def _sdm_balance_product(self, kind):
         self.ensure_one()
-        return self.company_id.sdm_compensation_product_id or self.env.ref("sdm_sales.product_sdm_compensation")
+        return self.company_id._sdm_settlement_product(kind)
 
     def _sdm_balance_limit(self, kind, untaxed):
         """How much of ``kind`` this order may take, in company currency, out of ``untaxed`` still open."""

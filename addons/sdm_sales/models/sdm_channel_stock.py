@@ -59,15 +59,24 @@ class SdmChannelStock(models.Model):
                     )
 
     @api.model
+    def _sdm_latest_sql(self, as_of, condition=None):
+        """The one definition of a customer's stock at a date: SQL selecting, among the reports matching
+        ``condition`` (an SQL on the columns of sdm_channel_stock), the latest one of each customer and product
+        on or before ``as_of``. Raw SQL: record rules are the caller's business."""
+        return SQL(
+            "SELECT DISTINCT ON (partner_id, product_id) * FROM sdm_channel_stock WHERE date <= %s AND %s "
+            "ORDER BY partner_id, product_id, date DESC, id DESC",
+            as_of,
+            condition or SQL("TRUE"),
+        )
+
+    @api.model
     def _sdm_latest_ids(self, as_of, domain=None):
-        """Ids of the latest report of each customer and product on or before ``as_of`` (one SQL query)."""
-        query = self._search(list(domain or []) + [("date", "<=", as_of)])
+        """Ids of the latest report of each customer and product on or before ``as_of`` among those the user may
+        read matching ``domain`` (one SQL query)."""
+        query = self._search(list(domain or []))
         self.flush_model()
         self.env.cr.execute(
-            SQL(
-                "SELECT DISTINCT ON (partner_id, product_id) id FROM (%s) ids JOIN sdm_channel_stock s USING (id) "
-                "ORDER BY partner_id, product_id, date DESC, id DESC",
-                query.select("sdm_channel_stock.id"),
-            )
+            SQL("SELECT id FROM (%s) latest", self._sdm_latest_sql(as_of, SQL("id IN %s", query.subselect())))
         )
         return [row[0] for row in self.env.cr.fetchall()]

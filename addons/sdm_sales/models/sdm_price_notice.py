@@ -56,8 +56,9 @@ class SdmPriceNotice(models.Model):
     pricelist_ids = fields.Many2many("product.pricelist", string="Pricelists")
     region_ids = fields.Many2many("sdm.region", string="Regions")
     partner_ids = fields.Many2many("res.partner", string="Selected Customers", domain="[('is_company', '=', True)]")
-    settlement = fields.Selection(
+    settlement_mode = fields.Selection(
         [("credit_note", "Credit note per customer"), ("balance", "Balance consumed by the next orders")],
+        string="Settlement",
         required=True,
         tracking=True,
         default=lambda self: self.env.company.sdm_compensation_settlement,

@@ -7,6 +7,7 @@ from odoo.tools import SQL
 class SdmPriceNoticeCompute(models.Model):
     """The compensation of a notice, computed in SQL, and the open order lines to reprice."""
 
+    _name = "sdm.price.notice"
     _inherit = "sdm.price.notice"
 
     # ------------------------------------------------------------------ computation
@@ -80,11 +81,7 @@ class SdmPriceNoticeCompute(models.Model):
                      GROUP BY partner_id, product_id
                 ),
                 stock AS (
-                    SELECT DISTINCT ON (partner_id, product_id) partner_id, product_id, quantity
-                      FROM sdm_channel_stock
-                     WHERE company_id = %(company)s AND date <= %(date)s AND product_id = ANY(%(products)s)
-                       %(stock_filter)s
-                     ORDER BY partner_id, product_id, date DESC, id DESC
+                    SELECT partner_id, product_id, quantity FROM (%(latest_stock)s) latest
                 ),
                 sold AS (
                     SELECT partner_id, product_id, SUM(quantity_sold) AS quantity
@@ -188,6 +185,15 @@ class SdmPriceNoticeCompute(models.Model):
                     SQL("ABS(l.quantity)"), SQL("l.uom_category_id"), SQL("puom.factor"), SQL("puom.category_id")
                 ),
                 stock_filter=stock_filter,
+                latest_stock=self.env["sdm.channel.stock"]._sdm_latest_sql(
+                    self.effective_date,
+                    SQL(
+                        "company_id = %s AND product_id = ANY(%s) %s",
+                        company.id,
+                        products.product_id.ids,
+                        stock_filter,
+                    ),
+                ),
                 basis=self.basis,
                 notice=self.id,
                 digits=digits,

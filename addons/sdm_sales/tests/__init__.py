@@ -17,3 +17,4 @@ from . import test_price_compensation
 from . import test_compensation_concurrency
 from . import test_net_sales_lines
 from . import test_compensation_units
+from . import test_customer_settlement

@@ -37,7 +37,7 @@ class TestCompensationConcurrency(TransactionCase):
                 {
                     "effective_date": date(2026, 10, 1),
                     "basis": "invoiced",
-                    "settlement": "credit_note",
+                    "settlement_mode": "credit_note",
                     "scope": "customer",
                     "partner_ids": [Command.set(partner.ids)],
                     "product_line_ids": [Command.create({"product_id": product.id, "old_price": 100, "new_price": 90})],

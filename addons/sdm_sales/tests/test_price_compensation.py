@@ -200,7 +200,7 @@ class TestPriceCompensation(CompensationCommon):
         self.assertIn("Settlement reversed", notice.message_ids[0].body)
 
     def test_balance_consumed_by_the_next_order_and_cancel(self):
-        notice = self._notice(basis="invoiced", settlement="balance")
+        notice = self._notice(basis="invoiced", settlement_mode="balance")
         notice.action_compute()
         notice.with_user(self.manager).action_approve()
         notice.action_settle()
@@ -376,15 +376,25 @@ class TestPriceCompensation(CompensationCommon):
         notice = self._notice(basis="invoiced")
         notice.action_compute()
         notice.with_user(self.manager).action_approve()
+        cron = self.env.ref("sdm_sales.ir_cron_sdm_price_notice_settle")
+        Progress = self.env["ir.cron.progress"]
         with patch("odoo.addons.sdm_sales.models.sdm_price_notice_settlement.SETTLE_BATCH", 1):
             notice.action_settle()  # 3 customers > 2 × batch: queued for the scheduled action
             self.assertTrue(notice.settle_queued)
             self.assertFalse(notice.move_ids)
-            Notice = self.env["sdm.price.notice"]
-            Notice._cron_settle(time_budget=0)  # one batch, then it stops: the cron comes back
-            self.assertEqual(len(notice.move_ids), 1)
-            self.assertEqual(notice.state, "approved")
-            Notice._cron_settle(time_budget=0)
-            Notice._cron_settle(time_budget=0)
+            self.assertTrue(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), "cron triggered")
+            # Each call of the cron runner's loop settles one batch and reports its progress; the runner commits
+            # and calls again while customers remain, and stops when it is told nothing remains.
+            for moves, remaining in ((1, 2), (2, 1), (3, 0)):
+                cron.method_direct_trigger()
+                progress = Progress.search([("cron_id", "=", cron.id)], order="id desc", limit=1)
+                self.assertEqual((progress.done, progress.remaining), (1, remaining))
+                self.assertEqual(len(notice.move_ids), moves)
+                self.assertEqual(notice.state, "settled" if moves == 3 else "approved")
+            # Idempotent: called again with nothing queued, it pays nobody twice and reports no work.
+            cron.method_direct_trigger()
+            progress = Progress.search([("cron_id", "=", cron.id)], order="id desc", limit=1)
+            self.assertEqual((progress.done, progress.remaining), (0, 0))
         self.assertEqual(len(notice.move_ids), 3, "one credit note per customer, none twice")
+        self.assertEqual(len(notice.move_ids.partner_id), 3)
         self.assertEqual((notice.state, notice.settle_queued), ("settled", False))
