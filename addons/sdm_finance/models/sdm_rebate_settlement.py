@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_date, formatLang
+from odoo.tools import format_date, formatLang
 
 
 class SdmRebateSettlement(models.Model):
@@ -74,8 +74,7 @@ class SdmRebateSettlement(models.Model):
     def action_validate(self):
         """Number and pay each settlement (see ``_sdm_pay``); open accruals reversed."""
         self.env.flush_all()
-        self.env.cr.execute(SQL("SELECT id FROM sdm_rebate_settlement WHERE id = ANY(%s) FOR UPDATE", self.ids))
-        self.invalidate_recordset(["state"])
+        self._sdm_lock_rows()  # two validations of one settlement are served one after the other
         for settlement in self:
             if settlement.state != "draft":
                 raise UserError(self.env._("Settlement %s is not a draft any more.", settlement.name))
