@@ -1,3 +1,5 @@
 from . import test_rebates
 from . import test_rebate_concurrency
 from . import test_rebate_demo
+from . import test_rebate_corrections
+from . import test_rebate_access
