@@ -321,7 +321,8 @@ class SdmRebateSettlementEngine(models.Model):
         partner, period start, settlement id) of ``late_table``."""
         columns = list(zip(*late_map, strict=True)) if late_map else ([], [], [], [])
         main_columns = list(zip(*main_map, strict=True)) if main_map else ([], [], [])
-        order = SQL("ORDER BY adjustment, date, move_id, partial_id")
+        # The arrays are parallel (one aggregation pass over the same rows); the rows come sorted (counted
+        # documents by date, then the late ones), one sort for the six arrays rather than one per array.
         self.env.cr.execute(
             SQL(
                 """
@@ -330,9 +331,8 @@ class SdmRebateSettlementEngine(models.Model):
                   FROM (
                     SELECT settlement_id,
                            jsonb_build_object(
-                               'move', array_agg(move_id %(order)s), 'partial', array_agg(partial_id %(order)s),
-                               'date', array_agg(date %(order)s), 'amount', array_agg(amount %(order)s),
-                               'qty', array_agg(qty %(order)s), 'adjustment', array_agg(adjustment %(order)s)
+                               'move', array_agg(move_id), 'partial', array_agg(partial_id), 'date', array_agg(date),
+                               'amount', array_agg(amount), 'qty', array_agg(qty), 'adjustment', array_agg(adjustment)
                            ) AS documents
                       FROM (
                         SELECT m.settlement_id, l.move_id, l.partial_id, l.date, l.amount, l.qty, false AS adjustment
@@ -346,12 +346,12 @@ class SdmRebateSettlementEngine(models.Model):
                           JOIN unnest(%(l_idx)s::int[], %(l_partner)s::int[], %(l_start)s::date[],
                                       %(l_settlement)s::int[]) AS m(idx, partner_id, period_start, settlement_id)
                             ON m.idx = l.idx AND m.partner_id = l.partner_id AND m.period_start = l.period_start
+                         ORDER BY settlement_id, adjustment, date, move_id, partial_id
                       ) rows
                      GROUP BY settlement_id
                   ) c
                  WHERE st.id = c.settlement_id
                 """,
-                order=order,
                 lines=SQL.identifier(lines_table),
                 late=SQL.identifier(late_table),
                 m_idx=list(main_columns[0]),
