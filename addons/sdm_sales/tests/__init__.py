@@ -13,3 +13,4 @@ from . import test_credit_aggregates
 from . import test_credit_checkpoint_modes
 from . import test_price_compensation
 from . import test_compensation_concurrency
+from . import test_net_sales_lines
