@@ -107,35 +107,40 @@ class SdmRebateBasis(models.Model):
             if uncounted_before
             else SQL()
         )
-        product_filter = SQL(
-            """
-            AND NOT COALESCE(aml.product_id = ANY(%(rebate)s), false)
-            AND (s.inc_all OR EXISTS (SELECT 1 FROM sdm_rb_product i
-                                        WHERE i.idx = s.idx AND i.product_id = aml.product_id AND i.included))
-            AND (NOT s.has_exc OR NOT EXISTS (SELECT 1 FROM sdm_rb_product e
-                                               WHERE e.idx = s.idx AND e.product_id = aml.product_id
-                                                 AND NOT e.included))
-            """,
-            rebate=rebate_products,
+
+        def product_filter(product):
+            """Rebates paid never count; the agreement's product and category filters."""
+            return SQL(
+                """
+                AND NOT COALESCE(%(product)s = ANY(%(rebate)s), false)
+                AND (s.inc_all OR EXISTS (SELECT 1 FROM sdm_rb_product i
+                                            WHERE i.idx = s.idx AND i.product_id = %(product)s AND i.included))
+                AND (NOT s.has_exc OR NOT EXISTS (SELECT 1 FROM sdm_rb_product e
+                                                   WHERE e.idx = s.idx AND e.product_id = %(product)s
+                                                     AND NOT e.included))
+                """,
+                product=product,
+                rebate=rebate_products,
+            )
+
+        # Invoiced bases read the shared net sales lines (sdm_sales): amount untaxed in company currency, quantity
+        # in the reference unit, expressed here in the agreement's unit; other unit categories give NULL.
+        NetSales = self.env["sdm.net.sales.line"]
+        qty = NetSales._sdm_qty_in_uom_sql(
+            SQL("n.quantity"), SQL("n.uom_category_id"), SQL("s.uom_factor"), SQL("s.uom_category")
         )
         counted = SQL(
             """
             WITH invoiced AS (
-                SELECT s.idx, am.commercial_partner_id AS partner_id, am.id AS move_id, NULL::int AS partial_id,
-                       am.invoice_date AS date, SUM(-aml.balance) AS amount,
-                       SUM(CASE WHEN luom.category_id = s.uom_category
-                                THEN CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
-                                     * aml.quantity / luom.factor * s.uom_factor END) AS qty
+                SELECT s.idx, n.partner_id, n.move_id, NULL::int AS partial_id, n.invoice_date AS date,
+                       SUM(n.amount) AS amount, SUM(%(qty)s) AS qty
                   FROM sdm_rb_scope sc
                   JOIN sdm_rb_spec s ON s.idx = sc.idx AND s.basis IN ('amount', 'quantity')
-                  JOIN account_move am
-                    ON am.commercial_partner_id = sc.partner_id AND am.company_id = s.company_id
-                   AND am.invoice_date BETWEEN s.date_from AND s.date_to
-                   AND am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
-                  JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
-                  LEFT JOIN uom_uom luom ON luom.id = aml.product_uom_id
-                 WHERE true %(product_filter)s
-                 GROUP BY s.idx, am.commercial_partner_id, am.id, am.invoice_date
+                  JOIN (%(net_sales)s) n
+                    ON n.partner_id = sc.partner_id AND n.company_id = s.company_id
+                   AND n.invoice_date BETWEEN s.date_from AND s.date_to
+                 WHERE true %(net_sales_filter)s
+                 GROUP BY s.idx, n.partner_id, n.move_id, n.invoice_date
             ),
             collected AS (
                 SELECT s.idx, am.commercial_partner_id AS partner_id, am.id AS move_id, apr.id AS partial_id,
@@ -154,7 +159,7 @@ class SdmRebateBasis(models.Model):
                   JOIN account_move pm ON pm.id = pay.move_id
                   JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
                  WHERE (pm.origin_payment_id IS NOT NULL OR pm.statement_line_id IS NOT NULL)
-                   %(product_filter)s
+                   %(invoice_filter)s
                  GROUP BY s.idx, am.commercial_partner_id, am.id, apr.id, apr.max_date
             )
             SELECT c.idx, c.partner_id, c.move_id, c.partial_id, c.date, c.amount, c.qty
@@ -162,7 +167,10 @@ class SdmRebateBasis(models.Model):
               JOIN sdm_rb_spec s ON s.idx = c.idx
              WHERE true %(counted_filter)s
             """,
-            product_filter=product_filter,
+            qty=qty,
+            net_sales=NetSales._sdm_net_sales_query(),
+            net_sales_filter=product_filter(SQL("n.product_id")),
+            invoice_filter=product_filter(SQL("aml.product_id")),
             counted_filter=counted_filter,
         )
         # Many customers at once: read the invoice lines in one pass (hash joins, aggregation in memory) rather
