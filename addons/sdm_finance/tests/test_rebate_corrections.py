@@ -26,7 +26,15 @@ class TestRebateCorrections(RebateCommon):
         self.assertTrue(
             self.env["sdm.rebate.agreement"].search([("id", "=", agreement.id), ("late_pending_count", ">", 0)])
         )
-        correction = self._settle(agreement, date(2027, 1, 15))
+        # The agreement's "Late Pending" button opens the settle wizard on it.
+        action = agreement.action_view_late_pending()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_context(action["context"])
+            .create({"date": date(2027, 1, 15), "validate": True})
+        )
+        self.assertEqual(wizard.agreement_ids, agreement)
+        correction = self.env["sdm.rebate.settlement"].search(wizard.action_settle()["domain"])
         self.assertEqual(len(correction), 1)
         self.assertEqual(
             (correction.kind, correction.period_start, correction.period_end, correction.amount, correction.state),
