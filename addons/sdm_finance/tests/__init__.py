@@ -4,3 +4,4 @@ from . import test_rebate_demo
 from . import test_rebate_corrections
 from . import test_rebate_access
 from . import test_rebate_crons
+from . import test_rebate_engine
