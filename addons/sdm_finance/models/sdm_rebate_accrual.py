@@ -23,13 +23,25 @@ class SdmRebateAccrual(models.Model):
     state = fields.Selection([("posted", "Posted"), ("reversed", "Reversed")], default="posted", required=True)
 
     @api.model
-    def _cron_accrue(self):
-        """Month end: accrue what each customer of each accruing agreement has earned so far."""
+    def _cron_accrue(self, batch_size=100):
+        """Month end: accrue what each customer of each accruing agreement has earned so far, one batch of
+        agreements per call (each remembers the month end it was accrued for); the cron runner commits and
+        calls again while some remain."""
         as_of = fields.Date.context_today(self).replace(day=1) - relativedelta(days=1)
-        agreements = self.env["sdm.rebate.agreement"].search(
-            [("state", "=", "active"), ("accrue", "=", True), ("company_id.sdm_rebate_accrual", "=", True)]
-        )
-        return self._sdm_accrue(agreements, as_of)
+        Agreement = self.env["sdm.rebate.agreement"]
+        domain = [
+            ("state", "=", "active"),
+            ("accrue", "=", True),
+            ("company_id.sdm_rebate_accrual", "=", True),
+            ("date_start", "<=", as_of),
+            "|",
+            ("accrued_until", "=", False),
+            ("accrued_until", "<", as_of),
+        ]
+        agreements = Agreement.search(domain, order="id", limit=batch_size)
+        accruals = self._sdm_accrue(agreements, as_of)
+        self.env["ir.cron"]._notify_progress(done=len(agreements), remaining=Agreement.search_count(domain))
+        return accruals
 
     @api.model
     def _sdm_accrue(self, agreements, as_of):
@@ -55,6 +67,7 @@ class SdmRebateAccrual(models.Model):
             ends[agreement] = min(as_of, ends[agreement])
         estimates = agreements._sdm_estimate(starts, ends)
         self._sdm_reverse_open(agreements, None, as_of)
+        agreements.write({"accrued_until": as_of})
         accruals = self.browse()
         Settlement = self.env["sdm.rebate.settlement"]
         for agreement in agreements:

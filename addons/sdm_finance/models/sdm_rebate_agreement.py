@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, Query, format_date
 
 FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "half_year": 6, "yearly": 12}
 
@@ -115,6 +115,25 @@ class SdmRebateAgreement(models.Model):
     settlement_ids = fields.One2many("sdm.rebate.settlement", "agreement_id")
     progress_ids = fields.One2many("sdm.rebate.progress", "agreement_id")
     settlement_count = fields.Integer(compute="_compute_settlement_count")
+    late_pending_amount = fields.Monetary(
+        string="Late Adjustments Pending",
+        compute="_compute_late_pending",
+        help="Rebate of the documents dated in settled periods that came in afterwards (a credit note posted "
+        "after the period's settlement) and that no settlement counts yet: the next period's settlement carries "
+        "them, or a correction settlement of their period when no period is left to settle.",
+    )
+    late_pending_count = fields.Integer(
+        string="Late Documents Pending", compute="_compute_late_pending", search="_search_late_pending_count"
+    )
+    sdm_customer_ids = fields.Many2many(
+        "res.partner",
+        string="Customers in Scope",
+        compute="_compute_sdm_customer_ids",
+        search="_search_sdm_customer_ids",
+        help="The customers the agreement applies to: named, or of its customer groups or regions.",
+    )
+    progress_date = fields.Datetime(string="Progress Refreshed", readonly=True, copy=False)
+    accrued_until = fields.Date(readonly=True, copy=False, help="Month end of the last accrual run.")
     note = fields.Html()
 
     _sql_constraints = [
@@ -129,6 +148,92 @@ class SdmRebateAgreement(models.Model):
         )
         for agreement in self:
             agreement.settlement_count = counts.get(agreement, 0)
+
+    def _compute_late_pending(self):
+        pending = self.env["sdm.rebate.settlement"]._sdm_late_pending(self)
+        for agreement in self:
+            rows = [value for (agreement_id, _p), value in pending.items() if agreement_id == agreement.id]
+            agreement.late_pending_amount = sum(rebate for rebate, _count in rows)
+            agreement.late_pending_count = sum(count for _rebate, count in rows)
+
+    def _search_late_pending_count(self, operator, value):
+        if operator not in ("=", "!=", ">", ">=", "<", "<=") or not isinstance(value, int):
+            raise UserError(self.env._("Late documents pending can only be compared with a number."))
+        candidates = self.search([("state", "in", ("active", "closed"))])
+        counts = defaultdict(int)
+        for (agreement_id, _partner_id), (_rebate, count) in (
+            self.env["sdm.rebate.settlement"]._sdm_late_pending(candidates).items()
+        ):
+            counts[agreement_id] += count
+        compare = {
+            "=": lambda n: n == value,
+            "!=": lambda n: n != value,
+            ">": lambda n: n > value,
+            ">=": lambda n: n >= value,
+            "<": lambda n: n < value,
+            "<=": lambda n: n <= value,
+        }[operator]
+        return [("id", "in", [agreement.id for agreement in candidates if compare(counts[agreement.id])])]
+
+    def _compute_sdm_customer_ids(self):
+        for agreement in self:
+            agreement.sdm_customer_ids = self.env["res.partner"].browse(agreement._sdm_partner_ids())
+
+    def _search_sdm_customer_ids(self, operator, value):
+        """Agreements whose scope covers one of these customers (contacts count as their company): named on
+        the agreement, in one of its customer groups, or in one of its regions or below. The record rules read
+        agreements through this, with ``('sdm_customer_ids', 'any', <customer domain>)``."""
+        if operator != "in":
+            raise UserError(self.env._("Customers in scope can only be searched with 'in' or 'any'."))
+        if isinstance(value, Query):
+            partners = value.subselect()
+        else:
+            partners = SQL("SELECT unnest(%s::int[])", [value] if isinstance(value, int) else list(value))
+        # Relation tables and their columns: (agreement, partner), (agreement, category), (partner, category),
+        # (agreement, region).
+        names = {}
+        for prefix, field in (
+            ("p", self._fields["partner_ids"]),
+            ("c", self._fields["partner_category_ids"]),
+            ("pc", self.env["res.partner"]._fields["category_id"]),
+            ("r", self._fields["region_ids"]),
+        ):
+            names[f"{prefix}_rel"] = SQL.identifier(field.relation)
+            names[f"{prefix}_1"] = SQL.identifier(field.column1)
+            names[f"{prefix}_2"] = SQL.identifier(field.column2)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH customers AS (
+                    SELECT p.id, p.sdm_region_id
+                      FROM res_partner p
+                     WHERE p.commercial_partner_id IN (SELECT cp.commercial_partner_id FROM res_partner cp
+                                                        WHERE cp.id IN (%(partners)s))
+                )
+                SELECT r.%(p_1)s FROM %(p_rel)s r JOIN customers c ON c.id = r.%(p_2)s
+                UNION
+                SELECT r.%(c_1)s FROM %(c_rel)s r
+                  JOIN %(pc_rel)s pc ON pc.%(pc_2)s = r.%(c_2)s
+                  JOIN customers c ON c.id = pc.%(pc_1)s
+                UNION
+                SELECT r.%(r_1)s FROM %(r_rel)s r
+                  JOIN sdm_region g ON g.id = r.%(r_2)s
+                  JOIN sdm_region sub ON starts_with(sub.parent_path, g.parent_path)
+                  JOIN customers c ON c.sdm_region_id = sub.id
+                """,
+                partners=partners,
+                **names,
+            )
+        )
+        return [("id", "in", [row[0] for row in self.env.cr.fetchall()])]
+
+    def action_view_late_pending(self):
+        """The settle wizard for this agreement: a final run settles what is pending (a correction, or the
+        next period's settlement)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sdm_finance.action_sdm_rebate_settle_wizard")
+        action["context"] = {"default_agreement_ids": self.ids, "default_kind": "final"}
+        return action
 
     # ------------------------------------------------------------------ checks and versions
 

@@ -17,11 +17,12 @@ class SdmRebateBasis(models.Model):
 
         ``specs``: list of (agreement, date_from, date_to). Returns {(index, partner_id): (amount, qty)}: amount
         in company currency (net of credit notes; collected: the untaxed share of the payments), qty in the
-        agreement's unit. With ``lines_table``, what was counted is kept in that temporary table, one row per
-        invoice (and payment match for collections): (idx, partner_id, move_id, partial_id, date, amount, qty).
-        With ``uncounted_before``, only documents not already counted by a validated settlement of the same
-        agreement and customer are taken. Scope and product filters are joined as tables, so the cost grows
-        with the invoices, not with agreements × invoices."""
+        agreement's unit. With ``lines_table`` (the name of a temporary table the caller created with
+        ``_sdm_create_lines_table`` and drops), what was counted is inserted there, one row per invoice (and
+        payment match for collections). With ``uncounted_before``, only documents that no settlement of the same
+        agreement and customer counts yet (drafts included, cancelled ones excluded) are taken. Scope and
+        product filters are joined as working tables, created and dropped here, so the cost grows with the
+        invoices, not with agreements × invoices."""
         if not specs:
             return {}
         cr = self.env.cr
@@ -56,7 +57,6 @@ class SdmRebateBasis(models.Model):
                 product_in += [included] * len(ids)
         cr.execute(
             """
-            DROP TABLE IF EXISTS sdm_rb_spec, sdm_rb_scope, sdm_rb_product;
             CREATE TEMP TABLE sdm_rb_spec (
                 idx int, agreement_id int, company_id int, basis varchar, date_from date, date_to date,
                 inc_all bool, has_exc bool, uom_factor numeric, uom_category int) ON COMMIT DROP;
@@ -99,92 +99,128 @@ class SdmRebateBasis(models.Model):
             AND NOT EXISTS (
                 SELECT 1 FROM sdm_rebate_settlement st
                  WHERE st.agreement_id = s.agreement_id AND st.partner_id = c.partner_id
-                   AND st.state = 'validated'
-                   AND CASE WHEN c.partial_id IS NULL THEN c.move_id = ANY(st.counted_move_ids)
-                            ELSE c.partial_id = ANY(st.counted_partial_ids) END)
+                   AND st.state != 'cancel'
+                   AND CASE WHEN c.partial_id IS NULL THEN st.counted_documents -> 'move' @> to_jsonb(c.move_id)
+                            ELSE st.counted_documents -> 'partial' @> to_jsonb(c.partial_id) END)
             """
             )
             if uncounted_before
             else SQL()
         )
-        product_filter = SQL(
+
+        def product_filter(product):
+            """Rebates paid never count; the agreement's product and category filters."""
+            return SQL(
+                """
+                AND NOT COALESCE(%(product)s = ANY(%(rebate)s), false)
+                AND (s.inc_all OR EXISTS (SELECT 1 FROM sdm_rb_product i
+                                            WHERE i.idx = s.idx AND i.product_id = %(product)s AND i.included))
+                AND (NOT s.has_exc OR NOT EXISTS (SELECT 1 FROM sdm_rb_product e
+                                                   WHERE e.idx = s.idx AND e.product_id = %(product)s
+                                                     AND NOT e.included))
+                """,
+                product=product,
+                rebate=rebate_products,
+            )
+
+        # Invoiced bases read the shared net sales lines (sdm_sales): amount untaxed in company currency, quantity
+        # in the reference unit, expressed here in the agreement's unit; other unit categories give NULL.
+        NetSales = self.env["sdm.net.sales.line"]
+        qty = NetSales._sdm_qty_in_uom_sql(
+            SQL("n.quantity"), SQL("n.uom_category_id"), SQL("s.uom_factor"), SQL("s.uom_category")
+        )
+        counted = SQL(
             """
-            AND NOT COALESCE(aml.product_id = ANY(%(rebate)s), false)
-            AND (s.inc_all OR EXISTS (SELECT 1 FROM sdm_rb_product i
-                                        WHERE i.idx = s.idx AND i.product_id = aml.product_id AND i.included))
-            AND (NOT s.has_exc OR NOT EXISTS (SELECT 1 FROM sdm_rb_product e
-                                               WHERE e.idx = s.idx AND e.product_id = aml.product_id
-                                                 AND NOT e.included))
+            WITH invoiced AS (
+                SELECT s.idx, n.partner_id, n.move_id, NULL::int AS partial_id, n.invoice_date AS date,
+                       SUM(n.amount) AS amount, SUM(%(qty)s) AS qty
+                  FROM sdm_rb_scope sc
+                  JOIN sdm_rb_spec s ON s.idx = sc.idx AND s.basis IN ('amount', 'quantity')
+                  JOIN (%(net_sales)s) n
+                    ON n.partner_id = sc.partner_id AND n.company_id = s.company_id
+                   AND n.invoice_date BETWEEN s.date_from AND s.date_to
+                 WHERE true %(net_sales_filter)s
+                 GROUP BY s.idx, n.partner_id, n.move_id, n.invoice_date
+            ),
+            collected AS (
+                SELECT s.idx, am.commercial_partner_id AS partner_id, am.id AS move_id, apr.id AS partial_id,
+                       apr.max_date AS date,
+                       SUM(-aml.balance) * MAX(apr.amount) / NULLIF(MAX(am.amount_total_signed), 0) AS amount,
+                       NULL::numeric AS qty
+                  FROM sdm_rb_scope sc
+                  JOIN sdm_rb_spec s ON s.idx = sc.idx AND s.basis = 'collected'
+                  JOIN account_move am
+                    ON am.commercial_partner_id = sc.partner_id AND am.company_id = s.company_id
+                   AND am.move_type = 'out_invoice' AND am.state = 'posted'
+                  JOIN account_move_line rec ON rec.move_id = am.id
+                  JOIN account_partial_reconcile apr
+                    ON apr.debit_move_id = rec.id AND apr.max_date BETWEEN s.date_from AND s.date_to
+                  JOIN account_move_line pay ON pay.id = apr.credit_move_id
+                  JOIN account_move pm ON pm.id = pay.move_id
+                  JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
+                 WHERE (pm.origin_payment_id IS NOT NULL OR pm.statement_line_id IS NOT NULL)
+                   %(invoice_filter)s
+                 GROUP BY s.idx, am.commercial_partner_id, am.id, apr.id, apr.max_date
+            )
+            SELECT c.idx, c.partner_id, c.move_id, c.partial_id, c.date, c.amount, c.qty
+              FROM (SELECT * FROM invoiced UNION ALL SELECT * FROM collected) c
+              JOIN sdm_rb_spec s ON s.idx = c.idx
+             WHERE true %(counted_filter)s
             """,
-            rebate=rebate_products,
+            qty=qty,
+            net_sales=NetSales._sdm_net_sales_query(),
+            net_sales_filter=product_filter(SQL("n.product_id")),
+            invoice_filter=product_filter(SQL("aml.product_id")),
+            counted_filter=counted_filter,
         )
         # Many customers at once: read the invoice lines in one pass (hash joins, aggregation in memory) rather
-        # than one index lookup per invoice; a few customers keep the planner's index path.
+        # than one index lookup per invoice; a few customers keep the planner's index path. The settings are
+        # put back to what they were (the caller's or the server's), not to the defaults.
         bulk = len(scope_partner) > 200
         if bulk:
-            cr.execute("SHOW work_mem")
-            work_mem = cr.fetchone()[0]
-            cr.execute("SET LOCAL enable_nestloop = off; SET LOCAL work_mem = '128MB'")
+            cr.execute("SELECT current_setting('enable_nestloop'), current_setting('work_mem')")
+            nestloop, work_mem = cr.fetchone()
+            cr.execute("SELECT set_config('enable_nestloop', 'off', true), set_config('work_mem', '128MB', true)")
+        if lines_table:
+            cr.execute(
+                SQL(
+                    "INSERT INTO %s (idx, partner_id, move_id, partial_id, date, amount, qty) %s",
+                    SQL.identifier(lines_table),
+                    counted,
+                )
+            )
+            counted = SQL("SELECT * FROM %s", SQL.identifier(lines_table))
         cr.execute(
             SQL(
-                """
-                DROP TABLE IF EXISTS sdm_rb_counted;
-                CREATE TEMP TABLE sdm_rb_counted ON COMMIT DROP AS
-                WITH invoiced AS (
-                    SELECT s.idx, am.commercial_partner_id AS partner_id, am.id AS move_id, NULL::int AS partial_id,
-                           am.invoice_date AS date, SUM(-aml.balance) AS amount,
-                           SUM(CASE WHEN luom.category_id = s.uom_category
-                                    THEN CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
-                                         * aml.quantity / luom.factor * s.uom_factor END) AS qty
-                      FROM sdm_rb_scope sc
-                      JOIN sdm_rb_spec s ON s.idx = sc.idx AND s.basis IN ('amount', 'quantity')
-                      JOIN account_move am
-                        ON am.commercial_partner_id = sc.partner_id AND am.company_id = s.company_id
-                       AND am.invoice_date BETWEEN s.date_from AND s.date_to
-                       AND am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
-                      JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
-                      LEFT JOIN uom_uom luom ON luom.id = aml.product_uom_id
-                     WHERE true %(product_filter)s
-                     GROUP BY s.idx, am.commercial_partner_id, am.id, am.invoice_date
-                ),
-                collected AS (
-                    SELECT s.idx, am.commercial_partner_id AS partner_id, am.id AS move_id, apr.id AS partial_id,
-                           apr.max_date AS date,
-                           SUM(-aml.balance) * MAX(apr.amount) / NULLIF(MAX(am.amount_total_signed), 0) AS amount,
-                           NULL::numeric AS qty
-                      FROM sdm_rb_scope sc
-                      JOIN sdm_rb_spec s ON s.idx = sc.idx AND s.basis = 'collected'
-                      JOIN account_move am
-                        ON am.commercial_partner_id = sc.partner_id AND am.company_id = s.company_id
-                       AND am.move_type = 'out_invoice' AND am.state = 'posted'
-                      JOIN account_move_line rec ON rec.move_id = am.id
-                      JOIN account_partial_reconcile apr
-                        ON apr.debit_move_id = rec.id AND apr.max_date BETWEEN s.date_from AND s.date_to
-                      JOIN account_move_line pay ON pay.id = apr.credit_move_id
-                      JOIN account_move pm ON pm.id = pay.move_id
-                      JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
-                     WHERE (pm.origin_payment_id IS NOT NULL OR pm.statement_line_id IS NOT NULL)
-                       %(product_filter)s
-                     GROUP BY s.idx, am.commercial_partner_id, am.id, apr.id, apr.max_date
-                )
-                SELECT c.* FROM (SELECT * FROM invoiced UNION ALL SELECT * FROM collected) c
-                  JOIN sdm_rb_spec s ON s.idx = c.idx
-                 WHERE true %(counted_filter)s
-                """,
-                product_filter=product_filter,
-                counted_filter=counted_filter,
+                "SELECT idx, partner_id, COALESCE(SUM(amount), 0), COALESCE(SUM(qty), 0) FROM (%s) c GROUP BY 1, 2",
+                counted,
             )
         )
-        if bulk:
-            cr.execute(SQL("SET LOCAL enable_nestloop = on; SET LOCAL work_mem = %s", work_mem))
-        cr.execute(
-            "SELECT idx, partner_id, COALESCE(SUM(amount), 0), COALESCE(SUM(qty), 0) FROM sdm_rb_counted GROUP BY 1, 2"
-        )
         result = {(idx, partner): (float(amount), float(qty)) for idx, partner, amount, qty in cr.fetchall()}
-        if lines_table:
-            cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(lines_table)))
-            cr.execute(SQL("ALTER TABLE sdm_rb_counted RENAME TO %s", SQL.identifier(lines_table)))
+        if bulk:
+            restore = SQL(
+                "SELECT set_config('enable_nestloop', %s, true), set_config('work_mem', %s, true)", nestloop, work_mem
+            )
+            cr.execute(restore)
+        cr.execute("DROP TABLE sdm_rb_spec, sdm_rb_scope, sdm_rb_product")
         return result
+
+    @api.model
+    def _sdm_create_lines_table(self, name):
+        """Create the temporary table ``name`` that ``_sdm_basis`` fills with the documents it counted, one row
+        per invoice (and payment match for collections), amount in company currency and qty in the agreement's
+        unit; ``period_start`` and ``rebate`` are filled for late documents. The caller drops it."""
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE %s (
+                    idx int, partner_id int, move_id int, partial_id int, date date, amount numeric, qty numeric,
+                    period_start date, rebate numeric) ON COMMIT DROP
+                """,
+                SQL.identifier(name),
+            )
+        )
+        return name
 
     @api.model
     def _sdm_rebate_product_ids(self):

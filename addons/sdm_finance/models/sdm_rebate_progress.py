@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class SdmRebateProgress(models.Model):
@@ -27,6 +28,12 @@ class SdmRebateProgress(models.Model):
     needed_for_next = fields.Float(string="Still Needed", digits=(16, 2), help="Basis still needed for the next tier.")
     progress_percent = fields.Float(string="Progress (%)", digits=(16, 1), help="Towards the next tier.")
     estimated_rebate = fields.Monetary()
+    late_pending_amount = fields.Monetary(
+        string="Late Adjustments Pending",
+        help="Rebate of the documents dated in settled periods that came in afterwards and that no settlement "
+        "counts yet (see the agreement).",
+    )
+    late_pending_count = fields.Integer(string="Late Documents Pending")
 
     @api.model
     def _sdm_refresh(self, agreements=None):
@@ -34,6 +41,15 @@ class SdmRebateProgress(models.Model):
             lambda a: a.state == "active"
         )
         self.search([("agreement_id", "in", agreements.ids)]).unlink()
+        if agreements:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE sdm_rebate_agreement SET progress_date = %s WHERE id = ANY(%s)",
+                    fields.Datetime.now(),
+                    agreements.ids,
+                )
+            )
+            agreements.invalidate_recordset(["progress_date"])
         today = fields.Date.context_today(self)
         agreements = agreements.filtered(lambda a: a.date_start <= today)
         if not agreements:
@@ -42,10 +58,12 @@ class SdmRebateProgress(models.Model):
         for agreement in agreements:
             starts[agreement], ends[agreement] = agreement._sdm_period_of(min(today, agreement.date_end))
         estimates = agreements._sdm_estimate(starts, ends)
+        pending = self.env["sdm.rebate.settlement"]._sdm_late_pending(agreements)
         vals_list = []
         for agreement in agreements:
             rows = estimates.get(agreement, {})
-            partners = self.env["res.partner"].browse(set(agreement._sdm_partner_ids()) | set(rows))
+            late_partners = {partner_id for agreement_id, partner_id in pending if agreement_id == agreement.id}
+            partners = self.env["res.partner"].browse(set(agreement._sdm_partner_ids()) | set(rows) | late_partners)
             for partner in partners:
                 rebate, amount, qty, value, tier, next_tier = rows.get(
                     partner.id, (0.0, 0.0, 0.0, 0.0, agreement._sdm_tier_reached(0.0), agreement._sdm_next_tier(0.0))
@@ -69,11 +87,24 @@ class SdmRebateProgress(models.Model):
                         if next_tier and next_tier.threshold
                         else 100.0,
                         "estimated_rebate": rebate,
+                        "late_pending_amount": pending.get((agreement.id, partner.id), (0.0, 0))[0],
+                        "late_pending_count": pending.get((agreement.id, partner.id), (0.0, 0))[1],
                     }
                 )
         self.create(vals_list)
         return True
 
     @api.model
-    def _cron_refresh(self):
-        return self._sdm_refresh()
+    def _cron_refresh(self, batch_size=100):
+        """Hourly: refresh the progress of the active agreements not refreshed since the previous run (posting
+        an invoice refreshes its customers' agreements at once), one batch per call; the cron runner commits
+        and calls again while some remain."""
+        since = self.env.context.get("lastcall") or fields.Datetime.now()
+        domain = [("state", "=", "active"), "|", ("progress_date", "=", False), ("progress_date", "<", since)]
+        Agreement = self.env["sdm.rebate.agreement"]
+        agreements = Agreement.search(domain, order="progress_date asc nulls first, id", limit=batch_size)
+        if agreements:
+            self._sdm_refresh(agreements)
+        remaining = Agreement.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(agreements), remaining=remaining)
+        return True

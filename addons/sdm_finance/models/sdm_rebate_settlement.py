@@ -25,7 +25,14 @@ class SdmRebateSettlement(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True, index=True)
     company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="agreement_id.currency_id")
-    kind = fields.Selection([("partial", "Partial"), ("final", "Final")], required=True, readonly=True)
+    kind = fields.Selection(
+        [("partial", "Partial"), ("final", "Final"), ("correction", "Correction")],
+        required=True,
+        readonly=True,
+        help="Partial: the running period to date. Final: the period once ended, less what partials paid. "
+        "Correction: documents dated in a finally settled period that came in afterwards, when no later period "
+        "of the agreement is left to carry them, at the rate the period was settled at.",
+    )
     period_start = fields.Date(required=True, readonly=True)
     period_end = fields.Date(required=True, readonly=True)
     date = fields.Date(string="Counted Until", required=True, readonly=True)
@@ -47,25 +54,24 @@ class SdmRebateSettlement(models.Model):
         index=True,
     )
     line_ids = fields.One2many("sdm.rebate.settlement.line", "settlement_id", string="Counted Lines", readonly=True)
+    # The documents counted, kept as one value per settlement (a run settles thousands of customers with hundreds
+    # of invoices each: rows with foreign keys cost 10× the whole computation): {"move": [ids], "partial": [ids],
+    # "date": [...], "amount": [...], "qty": [...], "adjustment": [bools]}, parallel arrays written by
+    # ``_sdm_store_lines`` and laid out as rows by the sdm.rebate.settlement.line view.
+    counted_documents = fields.Json(readonly=True, copy=False, prefetch=False)
     move_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False)
     reversal_move_id = fields.Many2one("account.move", readonly=True, copy=False)
     balance_id = fields.Many2one("sdm.customer.balance", readonly=True, copy=False)
 
     def init(self):
-        # One final settlement per agreement, customer and period, whatever happens (with the agreement lock);
-        # the documents a settlement counted, kept as arrays (see sdm.rebate.settlement.line).
+        # One final settlement per agreement, customer and period, whatever happens (with the agreement lock).
+        # Corrections are not in it: a period can be corrected again when more documents come in late; the
+        # documents a correction counts are not counted again (see _sdm_basis, uncounted_before).
         self.env.cr.execute(
             """
             CREATE UNIQUE INDEX IF NOT EXISTS sdm_rebate_settlement_final_uniq
                 ON sdm_rebate_settlement (agreement_id, partner_id, period_start)
              WHERE kind = 'final' AND state != 'cancel';
-            ALTER TABLE sdm_rebate_settlement
-                ADD COLUMN IF NOT EXISTS counted_move_ids int[],
-                ADD COLUMN IF NOT EXISTS counted_partial_ids int[],
-                ADD COLUMN IF NOT EXISTS counted_dates date[],
-                ADD COLUMN IF NOT EXISTS counted_amounts numeric[],
-                ADD COLUMN IF NOT EXISTS counted_qtys numeric[],
-                ADD COLUMN IF NOT EXISTS counted_adjustments bool[];
             """
         )
 

@@ -1,6 +1,5 @@
 import json
 from collections import defaultdict
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -17,7 +16,8 @@ class SdmRebateSettlementEngine(models.Model):
     @api.model
     def _sdm_prepare(self, agreements, as_of, kind="final"):
         """Draft settlements of the agreements as of a date: final ones for the periods ended by then, or a
-        partial one for the period running. Agreements are locked; a period already finally settled, or a
+        partial one for the period running, and correction settlements for what came in late in settled
+        periods that no later period will carry. Agreements are locked; a period already finally settled, or a
         partial that would settle nothing new, is skipped: running it twice (or two users at once) settles once."""
         agreements = agreements.filtered(lambda a: a.state in ("active", "closed"))
         if not agreements:
@@ -32,13 +32,7 @@ class SdmRebateSettlementEngine(models.Model):
             )
         )
         self.invalidate_model()
-        settled_periods = {
-            (agreement.id, start)
-            for agreement, start in self._read_group(
-                [("agreement_id", "in", agreements.ids), ("kind", "=", "final"), ("state", "!=", "cancel")],
-                ["agreement_id", "period_start:day"],
-            )
-        }
+        settled_periods = self._sdm_settled_periods(agreements)
         specs, periods = [], []
         for agreement in agreements:
             if as_of < agreement.date_start:
@@ -51,30 +45,54 @@ class SdmRebateSettlementEngine(models.Model):
                         periods.append((start, end))
             else:
                 start, end = agreement._sdm_period_of(min(as_of, agreement.date_end))
-                specs.append((agreement, start, min(as_of, end)))
-                periods.append((start, end))
-        if not specs:
+                if (agreement.id, start) not in settled_periods:
+                    specs.append((agreement, start, min(as_of, end)))
+                    periods.append((start, end))
+        late_specs = self._sdm_late_specs(agreements, settled_periods)
+        if not (specs or late_specs):
             return self
         Agreement = self.env["sdm.rebate.agreement"]
-        basis = Agreement._sdm_basis(specs, lines_table="sdm_rb_lines")
+        lines_table = Agreement._sdm_create_lines_table("sdm_rb_lines")
+        late_table = Agreement._sdm_create_lines_table("sdm_rb_late")
+        basis = Agreement._sdm_basis(specs, lines_table=lines_table) if specs else {}
         growth_specs = [(a, *Agreement._sdm_last_year(f, t)) for a, f, t in specs]
         last_year = Agreement._sdm_basis(growth_specs) if any(a.growth != "none" for a, _f, _t in specs) else {}
-        adjustments = self._sdm_late_adjustments(specs)
+        late = self._sdm_late_documents(late_specs, late_table)
+        # Each group of late documents (agreement, customer, settled period) goes to the first period this run
+        # settles after it, else waits for a later period still to settle, else is settled by a correction.
+        spec_starts = defaultdict(list)
+        for idx, (agreement, date_from, _date_to) in enumerate(specs):
+            spec_starts[agreement.id].append((date_from, idx))
+        adjustments, carried, corrections = defaultdict(float), defaultdict(list), {}
+        for (late_idx, partner_id, period_start), figures in late.items():
+            agreement = late_specs[late_idx][0]
+            idx = next((idx for date_from, idx in spec_starts[agreement.id] if date_from > period_start), None)
+            if idx is not None:
+                adjustments[(idx, partner_id)] += figures["rebate"]
+                carried[(idx, partner_id)].append((late_idx, period_start))
+            elif all(
+                (agreement.id, start) in settled_periods
+                for start, _end in agreement._sdm_periods()
+                if start > period_start
+            ):
+                corrections[(late_idx, partner_id, period_start)] = figures
         existing = defaultdict(lambda: self.browse())
         for settlement in self.search(
             [
                 ("agreement_id", "in", agreements.ids),
                 ("state", "!=", "cancel"),
-                ("period_start", "in", list({start for start, _end in periods})),
+                ("period_start", "in", list({start for start, _end in periods} | {key[2] for key in corrections})),
             ]
         ):
             existing[(settlement.agreement_id.id, settlement.partner_id.id, settlement.period_start)] |= settlement
         partners_by_idx = defaultdict(set)
         for idx, partner_id in list(basis) + list(adjustments):
             partners_by_idx[idx].add(partner_id)
-        partners = self.env["res.partner"].browse({p for ids in partners_by_idx.values() for p in ids})
-        partner_info = {p.id: (p.sdm_region_id.id, p.user_id.id) for p in partners}
-        vals_list, keys = [], []
+        partners = self.env["res.partner"].browse(
+            {p for ids in partners_by_idx.values() for p in ids} | {key[1] for key in corrections}
+        )
+        partner_info = {p.id: {"sdm_region_id": p.sdm_region_id.id, "user_id": p.user_id.id} for p in partners}
+        vals_list, main_map, late_map = [], [], []
         for idx, (agreement, _date_from, date_to) in enumerate(specs):
             period_start, period_end = periods[idx]
             for partner_id in sorted(partners_by_idx[idx]):
@@ -93,8 +111,7 @@ class SdmRebateSettlementEngine(models.Model):
                         "name": "/",
                         "agreement_id": agreement.id,
                         "partner_id": partner_id,
-                        "sdm_region_id": partner_info[partner_id][0],
-                        "user_id": partner_info[partner_id][1],
+                        **partner_info[partner_id],
                         "kind": kind,
                         "period_start": period_start,
                         "period_end": period_end,
@@ -111,11 +128,77 @@ class SdmRebateSettlementEngine(models.Model):
                         "amount": to_settle,
                     }
                 )
-                keys.append((idx, partner_id))
+                main_map.append((idx, partner_id, len(vals_list) - 1))
+                late_map += [
+                    (late_idx, partner_id, start, len(vals_list) - 1) for late_idx, start in carried[idx, partner_id]
+                ]
+        for (late_idx, partner_id, period_start), figures in sorted(corrections.items()):
+            agreement = late_specs[late_idx][0]
+            before = existing[(agreement.id, partner_id, period_start)]
+            vals_list.append(
+                self._sdm_correction_vals(agreement, partner_id, period_start, before, figures)
+                | partner_info[partner_id]
+            )
+            late_map.append((late_idx, partner_id, period_start, len(vals_list) - 1))
         settlements = self._sdm_insert(vals_list)
         if settlements:
-            self._sdm_store_lines(settlements, keys)
+            self._sdm_store_lines(
+                lines_table,
+                [(idx, partner_id, settlements.ids[row]) for idx, partner_id, row in main_map],
+                late_table,
+                [(late_idx, partner_id, start, settlements.ids[row]) for late_idx, partner_id, start, row in late_map],
+            )
+        self.env.cr.execute(SQL("DROP TABLE %s, %s", SQL.identifier(lines_table), SQL.identifier(late_table)))
         return settlements
+
+    @api.model
+    def _sdm_correction_vals(self, agreement, partner_id, period_start, before, figures):
+        """A correction settlement of a settled period: the late documents' rebate at the effective rate the
+        period was settled at, on top of what the period's final settlement and earlier corrections paid."""
+        final = before.filtered(lambda s: s.kind == "final")[:1]
+        paid = final.rebate_total + sum(before.filtered(lambda s: s.kind == "correction").mapped("amount"))
+        currency = agreement.currency_id
+        rebate = currency.round(figures["rebate"])
+        return {
+            "name": "/",
+            "agreement_id": agreement.id,
+            "partner_id": partner_id,
+            "kind": "correction",
+            "period_start": period_start,
+            "period_end": final.period_end,
+            "date": final.period_end,
+            "basis_amount": figures["amount"],
+            "basis_qty": figures["qty"],
+            "basis_value": agreement._sdm_value(figures["amount"], figures["qty"]),
+            "last_year_value": 0.0,
+            "tier_threshold": final.tier_threshold,
+            "tier_version": final.tier_version,
+            "rebate_total": currency.round(paid + rebate),
+            "previous_amount": currency.round(paid),
+            "adjustment_amount": rebate,
+            "amount": rebate,
+        }
+
+    @api.model
+    def _sdm_settled_periods(self, agreements):
+        """{(agreement id, period start)} of the periods that have a final settlement (draft or validated)."""
+        return {
+            (agreement.id, start)
+            for agreement, start in self._read_group(
+                [("agreement_id", "in", agreements.ids), ("kind", "=", "final"), ("state", "!=", "cancel")],
+                ["agreement_id", "period_start:day"],
+            )
+        }
+
+    @api.model
+    def _sdm_late_specs(self, agreements, settled_periods):
+        """Where late documents can be: from the first to the last settled period of each agreement."""
+        late_specs = []
+        for agreement in agreements:
+            settled = [period for period in agreement._sdm_periods() if (agreement.id, period[0]) in settled_periods]
+            if settled:
+                late_specs.append((agreement, settled[0][0], settled[-1][1]))
+        return late_specs
 
     @staticmethod
     def _sdm_json_value(value):
@@ -160,108 +243,125 @@ class SdmRebateSettlementEngine(models.Model):
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
-    def _sdm_late_adjustments(self, specs):
-        """{(spec index, partner): rebate} for documents dated in finally settled periods that those settlements
-        did not count (a credit note issued after the settlement, an invoice posted late), each at the effective
-        rate its period was settled at. Their rows join the new settlement as adjustment lines."""
-        cr = self.env.cr
-        cr.execute("DROP TABLE IF EXISTS sdm_rb_late, sdm_rb_late_keep")
-        cr.execute(
-            "CREATE TEMP TABLE sdm_rb_late_keep (idx int, partner_id int, move_id int, partial_id int) ON COMMIT DROP"
-        )
-        Agreement = self.env["sdm.rebate.agreement"]
-        late_specs, index_map = [], {}
-        for idx, (agreement, date_from, _date_to) in enumerate(specs):
-            late_to = date_from - timedelta(days=1)
-            if agreement.date_start <= late_to:
-                index_map[len(late_specs)] = idx
-                late_specs.append((agreement, agreement.date_start, late_to))
+    def _sdm_late_documents(self, late_specs, late_table):
+        """Documents dated in finally settled periods that no settlement counts yet (a credit note issued after
+        the settlement, an invoice posted late), each at the effective rate its period was settled at.
+
+        ``late_specs``: list of (agreement, date_from, date_to); ``late_table``: a lines table (see
+        ``_sdm_create_lines_table``) the caller created, filled here with those documents, their period and
+        rebate. Returns {(spec index, partner_id, period start): {"amount", "qty", "rebate", "count"}}."""
         if not late_specs:
             return {}
-        # Keep the main specs' tables: the late run reuses the temporary spec tables.
-        cr.execute("ALTER TABLE sdm_rb_spec RENAME TO sdm_rb_spec_main")
-        Agreement._sdm_basis(late_specs, lines_table="sdm_rb_late", uncounted_before=True)
-        cr.execute(
-            """
-            SELECT l.idx, l.partner_id, l.move_id, l.partial_id, l.amount, l.qty, st.rebate_total, st.basis_value,
-                   s.basis
-              FROM sdm_rb_late l
-              JOIN sdm_rb_spec s ON s.idx = l.idx
-              JOIN sdm_rebate_settlement st
-                ON st.agreement_id = s.agreement_id AND st.partner_id = l.partner_id AND st.kind = 'final'
-               AND st.state = 'validated' AND l.date BETWEEN st.period_start AND st.period_end
-            """
-        )
-        result = defaultdict(float)
-        keep = ([], [], [], [])
-        for late_idx, partner_id, move_id, partial_id, amount, qty, rebate_total, basis_value, basis in cr.fetchall():
-            value = float(qty or 0.0) if basis == "quantity" else float(amount or 0.0)
-            rate = float(rebate_total) / float(basis_value) if basis_value else 0.0
-            idx = index_map[late_idx]
-            result[(idx, partner_id)] += value * rate
-            for column, item in zip(keep, (idx, partner_id, move_id, partial_id), strict=True):
-                column.append(item)
-        cr.execute(
-            "INSERT INTO sdm_rb_late_keep SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[])",
-            list(keep),
-        )
-        cr.execute("DROP TABLE sdm_rb_spec; ALTER TABLE sdm_rb_spec_main RENAME TO sdm_rb_spec")
-        return dict(result)
-
-    @api.model
-    def _sdm_store_lines(self, settlements, keys):
-        """Keep the documents each new settlement counted (and its late adjustment documents) on the
-        settlement, as arrays: one UPDATE, one row per settlement."""
         cr = self.env.cr
+        self.env["sdm.rebate.agreement"]._sdm_basis(late_specs, lines_table=late_table, uncounted_before=True)
+        table = SQL.identifier(late_table)
         cr.execute(
-            """
-            DROP TABLE IF EXISTS sdm_rb_map;
-            CREATE TEMP TABLE sdm_rb_map ON COMMIT DROP AS
-            SELECT * FROM unnest(%s::int[], %s::int[], %s::int[]) AS m(idx, partner_id, settlement_id)
-            """,
-            [[idx for idx, _p in keys], [partner for _i, partner in keys], settlements.ids],
-        )
-        cr.execute("SELECT to_regclass('pg_temp.sdm_rb_late') IS NOT NULL")
-        late = (
             SQL(
                 """
-            UNION ALL
-            SELECT m.settlement_id, l.move_id, l.partial_id, l.date, l.amount, l.qty, true
-              FROM sdm_rb_late l
-              JOIN sdm_rb_late_keep k
-                ON k.partner_id = l.partner_id AND k.move_id = l.move_id
-               AND COALESCE(k.partial_id, 0) = COALESCE(l.partial_id, 0)
-              JOIN sdm_rb_map m ON m.idx = k.idx AND m.partner_id = k.partner_id
-            """
+                UPDATE %(table)s l
+                   SET period_start = st.period_start,
+                       rebate = CASE WHEN st.basis_value = 0 THEN 0
+                                     ELSE CASE WHEN s.basis = 'quantity' THEN COALESCE(l.qty, 0) ELSE l.amount END
+                                          * st.rebate_total / st.basis_value END
+                  FROM unnest(%(idx)s::int[], %(agreement)s::int[], %(basis)s::varchar[])
+                       AS s(idx, agreement_id, basis),
+                       sdm_rebate_settlement st
+                 WHERE s.idx = l.idx AND st.agreement_id = s.agreement_id AND st.partner_id = l.partner_id
+                   AND st.kind = 'final' AND st.state = 'validated'
+                   AND l.date BETWEEN st.period_start AND st.period_end;
+                DELETE FROM %(table)s WHERE period_start IS NULL;
+                SELECT idx, partner_id, period_start, COALESCE(SUM(amount), 0), COALESCE(SUM(qty), 0),
+                       COALESCE(SUM(rebate), 0), COUNT(*)
+                  FROM %(table)s
+                 GROUP BY idx, partner_id, period_start
+                """,
+                table=table,
+                idx=list(range(len(late_specs))),
+                agreement=[agreement.id for agreement, _f, _t in late_specs],
+                basis=[agreement.basis for agreement, _f, _t in late_specs],
             )
-            if cr.fetchone()[0]
-            else SQL()
         )
-        cr.execute(
+        return {
+            (idx, partner_id, period_start): {
+                "amount": float(amount),
+                "qty": float(qty),
+                "rebate": float(rebate),
+                "count": count,
+            }
+            for idx, partner_id, period_start, amount, qty, rebate, count in cr.fetchall()
+        }
+
+    @api.model
+    def _sdm_late_pending(self, agreements):
+        """{(agreement id, partner id): (rebate, documents)} of the late documents no settlement counts yet:
+        what the next run will carry into a later period or settle by a correction."""
+        agreements = agreements.filtered(lambda a: a.state in ("active", "closed"))
+        late_specs = self._sdm_late_specs(agreements, self._sdm_settled_periods(agreements))
+        if not late_specs:
+            return {}
+        late_table = self.env["sdm.rebate.agreement"]._sdm_create_lines_table("sdm_rb_pending")
+        late = self._sdm_late_documents(late_specs, late_table)
+        self.env.cr.execute(SQL("DROP TABLE %s", SQL.identifier(late_table)))
+        pending = defaultdict(lambda: [0.0, 0])
+        for (idx, partner_id, _start), figures in late.items():
+            totals = pending[(late_specs[idx][0].id, partner_id)]
+            totals[0] += figures["rebate"]
+            totals[1] += figures["count"]
+        currency_of = {agreement.id: agreement.currency_id for agreement, _f, _t in late_specs}
+        return {
+            (agreement_id, partner_id): (currency_of[agreement_id].round(rebate), count)
+            for (agreement_id, partner_id), (rebate, count) in pending.items()
+        }
+
+    @api.model
+    def _sdm_store_lines(self, lines_table, main_map, late_table, late_map):
+        """Keep the documents each new settlement counted, and the late documents it carries, on the
+        settlement (``counted_documents``, one value per settlement however many invoices it counts).
+        ``main_map``: (spec index, partner, settlement id) of ``lines_table``; ``late_map``: (late spec index,
+        partner, period start, settlement id) of ``late_table``."""
+        columns = list(zip(*late_map, strict=True)) if late_map else ([], [], [], [])
+        main_columns = list(zip(*main_map, strict=True)) if main_map else ([], [], [])
+        # The arrays are parallel (one aggregation pass over the same rows); the rows come sorted (counted
+        # documents by date, then the late ones), one sort for the six arrays rather than one per array.
+        self.env.cr.execute(
             SQL(
                 """
                 UPDATE sdm_rebate_settlement st
-                   SET counted_move_ids = c.moves, counted_partial_ids = c.partials, counted_dates = c.dates,
-                       counted_amounts = c.amounts, counted_qtys = c.qtys, counted_adjustments = c.adjustments
+                   SET counted_documents = c.documents
                   FROM (
                     SELECT settlement_id,
-                           array_agg(move_id ORDER BY adjustment, date, move_id, partial_id) AS moves,
-                           array_agg(partial_id ORDER BY adjustment, date, move_id, partial_id) AS partials,
-                           array_agg(date ORDER BY adjustment, date, move_id, partial_id) AS dates,
-                           array_agg(amount ORDER BY adjustment, date, move_id, partial_id) AS amounts,
-                           array_agg(qty ORDER BY adjustment, date, move_id, partial_id) AS qtys,
-                           array_agg(adjustment ORDER BY adjustment, date, move_id, partial_id) AS adjustments
+                           jsonb_build_object(
+                               'move', array_agg(move_id), 'partial', array_agg(partial_id), 'date', array_agg(date),
+                               'amount', array_agg(amount), 'qty', array_agg(qty), 'adjustment', array_agg(adjustment)
+                           ) AS documents
                       FROM (
                         SELECT m.settlement_id, l.move_id, l.partial_id, l.date, l.amount, l.qty, false AS adjustment
-                          FROM sdm_rb_lines l JOIN sdm_rb_map m ON m.idx = l.idx AND m.partner_id = l.partner_id
-                        %(late)s
+                          FROM %(lines)s l
+                          JOIN unnest(%(m_idx)s::int[], %(m_partner)s::int[], %(m_settlement)s::int[])
+                               AS m(idx, partner_id, settlement_id)
+                            ON m.idx = l.idx AND m.partner_id = l.partner_id
+                        UNION ALL
+                        SELECT m.settlement_id, l.move_id, l.partial_id, l.date, l.amount, l.qty, true
+                          FROM %(late)s l
+                          JOIN unnest(%(l_idx)s::int[], %(l_partner)s::int[], %(l_start)s::date[],
+                                      %(l_settlement)s::int[]) AS m(idx, partner_id, period_start, settlement_id)
+                            ON m.idx = l.idx AND m.partner_id = l.partner_id AND m.period_start = l.period_start
+                         ORDER BY settlement_id, adjustment, date, move_id, partial_id
                       ) rows
                      GROUP BY settlement_id
                   ) c
                  WHERE st.id = c.settlement_id
                 """,
-                late=late,
+                lines=SQL.identifier(lines_table),
+                late=SQL.identifier(late_table),
+                m_idx=list(main_columns[0]),
+                m_partner=list(main_columns[1]),
+                m_settlement=list(main_columns[2]),
+                l_idx=list(columns[0]),
+                l_partner=list(columns[1]),
+                l_start=list(columns[2]),
+                l_settlement=list(columns[3]),
             )
         )
         self.env["sdm.rebate.settlement.line"].invalidate_model()
-        settlements.invalidate_recordset(["line_ids"])
+        self.invalidate_model(["line_ids", "counted_documents"])

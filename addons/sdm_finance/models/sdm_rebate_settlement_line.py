@@ -4,7 +4,8 @@ from odoo import fields, models, tools
 class SdmRebateSettlementLine(models.Model):
     """A document counted by a settlement: an invoice or credit note (its lines in the agreement's scope), and
     for collections the payment matched with it. Read-only: the settlement keeps its counted documents in
-    arrays (one row per settlement however many invoices it counts), and this view lays them out."""
+    ``counted_documents`` (one value per settlement however many invoices it counts), and this view lays them
+    out, one row per document."""
 
     _name = "sdm.rebate.settlement.line"
     _description = "Rebate Settlement Line"
@@ -26,20 +27,22 @@ class SdmRebateSettlementLine(models.Model):
     adjustment = fields.Boolean(readonly=True, help="Dated in an earlier, already settled period: a late adjustment.")
 
     def init(self):
-        self.env["sdm.rebate.settlement"].init()
-        # Databases made before the counted documents moved into arrays had a table here.
-        self.env.cr.execute("SELECT relkind FROM pg_class WHERE relname = %s", [self._table])
-        if (self.env.cr.fetchone() or [None])[0] == "r":
-            self.env.cr.execute(f"DROP TABLE {self._table} CASCADE")
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             """
             CREATE VIEW sdm_rebate_settlement_line AS
-            SELECT s.id::bigint * 10000000 + t.ord AS id, s.id AS settlement_id, t.move_id, t.partial_id, t.date,
-                   t.amount, t.qty, t.adjustment
+            SELECT s.id::bigint * 10000000 + t.ord AS id, s.id AS settlement_id, t.move_id::int AS move_id,
+                   t.partial_id::int AS partial_id, t.date::date AS date, t.amount::numeric AS amount,
+                   t.qty::numeric AS qty, t.adjustment::bool AS adjustment
               FROM sdm_rebate_settlement s,
-                   unnest(s.counted_move_ids, s.counted_partial_ids, s.counted_dates, s.counted_amounts,
-                          s.counted_qtys, s.counted_adjustments)
-                   WITH ORDINALITY AS t(move_id, partial_id, date, amount, qty, adjustment, ord)
+                   ROWS FROM (
+                       jsonb_array_elements_text(s.counted_documents -> 'move'),
+                       jsonb_array_elements_text(s.counted_documents -> 'partial'),
+                       jsonb_array_elements_text(s.counted_documents -> 'date'),
+                       jsonb_array_elements_text(s.counted_documents -> 'amount'),
+                       jsonb_array_elements_text(s.counted_documents -> 'qty'),
+                       jsonb_array_elements_text(s.counted_documents -> 'adjustment')
+                   ) WITH ORDINALITY AS t(move_id, partial_id, date, amount, qty, adjustment, ord)
+             WHERE s.counted_documents IS NOT NULL
             """
         )

@@ -36,6 +36,22 @@ class TestRebates(RebateCommon):
         self.assertEqual(settlement.basis_qty, 3, "24 units + 1 dozen = 3 dozen")
         self.assertEqual(settlement.amount, 6.0)
 
+    def test_quantity_basis_in_tonnes_from_kilograms_other_categories_left_out(self):
+        kg, tonne = self.env.ref("uom.product_uom_kgm"), self.env.ref("uom.product_uom_ton")
+        steel = self.env["product.product"].create(
+            {"name": "Steel", "type": "consu", "uom_id": kg.id, "uom_po_id": kg.id, "taxes_id": [Command.clear()]}
+        )
+        self._invoice(date(2026, 1, 10), 500, product=steel, qty=500)
+        self._invoice(date(2026, 1, 20), 2000, product=steel, qty=2, uom=tonne)
+        self._invoice(date(2026, 2, 1), 100, product=steel, qty=100, move_type="out_refund")
+        self._invoice(date(2026, 2, 5), 300, qty=3)  # valves, in units: not a weight
+        agreement = self._agreement(tiers=(), activate=False, basis="quantity", uom_id=tonne.id, reward="per_unit")
+        agreement.tier_ids = [Command.create({"threshold": 0, "amount_per_unit": 10.0})]
+        agreement.action_activate()
+        settlement = self._settle(agreement, date(2026, 3, 31), validate=False)
+        self.assertAlmostEqual(settlement.basis_qty, 2.4, msg="0.5 t + 2 t - 0.1 t; the 3 units do not weigh")
+        self.assertEqual(settlement.amount, 24.0)
+
     def test_collected_basis_counts_payments_of_the_period(self):
         invoice = self._invoice(date(2026, 1, 10), 1000)
         for amount, when in ((400, date(2026, 2, 1)), (300, date(2026, 4, 5))):

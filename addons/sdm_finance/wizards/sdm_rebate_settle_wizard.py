@@ -14,6 +14,8 @@ class SdmRebateSettleWizard(models.TransientModel):
         [("final", "Final: periods ended by that date"), ("partial", "Partial: the running period to date")],
         default="final",
         required=True,
+        help="Either run also settles the documents that came in late in periods already settled: the next "
+        "period's settlement carries them, or a correction settlement of their period when none is left.",
     )
     validate = fields.Boolean(string="Validate at Once", help="Otherwise the settlements stay drafts to review.")
 
