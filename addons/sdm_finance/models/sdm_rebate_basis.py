@@ -221,10 +221,3 @@ class SdmRebateBasis(models.Model):
             )
         )
         return name
-
-    @api.model
-    def _sdm_rebate_product_ids(self):
-        """Rebates paid never count as sales of the next period."""
-        products = self.env.companies.sdm_rebate_product_id
-        products |= self.env.ref("sdm_finance.product_sdm_rebate", raise_if_not_found=False) or products
-        return products.ids

@@ -23,14 +23,9 @@ class SdmRebateSettlementEngine(models.Model):
         if not agreements:
             return self
         self.env.flush_all()
-        # Touch the agreements' rows: a second run waits for the first and, on the same snapshot, fails with a
-        # serialization error that Odoo retries; the retry sees the first run's settlements.
-        self.env.cr.execute(
-            SQL(
-                "UPDATE sdm_rebate_agreement SET write_date = now() AT TIME ZONE 'UTC' WHERE id = ANY(%s)",
-                sorted(agreements.ids),
-            )
-        )
+        # The one lock (locked and touched): a second run waits for the first and, on the same snapshot, fails
+        # with a serialization error that Odoo retries; the retry sees the first run's settlements.
+        agreements._sdm_lock_rows()
         self.invalidate_model()
         settled_periods = self._sdm_settled_periods(agreements)
         specs, periods = [], []

@@ -30,7 +30,7 @@ class TestRebateCorrections(RebateCommon):
         action = agreement.action_view_late_pending()
         wizard = (
             self.env[action["res_model"]]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"date": date(2027, 1, 15), "validate": True})
         )
         self.assertEqual(wizard.agreement_ids, agreement)
