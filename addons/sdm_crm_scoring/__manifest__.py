@@ -2,7 +2,7 @@
     "name": "SDM Customer Defense Scoring",
     "summary": "SDM wall criteria (围墙准则): defense reviews of existing customers, automatic measures, "
     "regional platform share analysis and at-risk alerts",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/sdm-odoo/sdm-odoo",
     "author": "SDM for Odoo",

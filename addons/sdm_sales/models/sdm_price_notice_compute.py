@@ -68,8 +68,6 @@ class SdmPriceNoticeCompute(models.Model):
                       JOIN product_product pp ON pp.id = l.product_id
                       JOIN product_template pt ON pt.id = pp.product_tmpl_id
                       JOIN uom_uom puom ON puom.id = pt.uom_id
-                     WHERE CASE WHEN l.move_type = 'out_refund' THEN -l.quantity_invoiced
-                                ELSE l.quantity_invoiced END > 0
                 ),
                 pair AS (
                     SELECT partner_id, product_id,
@@ -180,6 +178,8 @@ class SdmPriceNoticeCompute(models.Model):
                     date_to=self.effective_date - timedelta(days=1),
                     partner_ids=partners,
                     product_ids=products.product_id.ids,
+                    # On the stored column, so that the planner estimates it from the table's statistics.
+                    where=SQL("aml.quantity > 0"),
                 ),
                 qty=Lines._sdm_qty_in_uom_sql(
                     SQL("ABS(l.quantity)"), SQL("l.uom_category_id"), SQL("puom.factor"), SQL("puom.category_id")
