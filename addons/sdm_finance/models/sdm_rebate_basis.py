@@ -145,7 +145,7 @@ class SdmRebateBasis(models.Model):
             collected AS (
                 SELECT s.idx, am.commercial_partner_id AS partner_id, am.id AS move_id, apr.id AS partial_id,
                        apr.max_date AS date,
-                       SUM(-aml.balance) * MAX(apr.amount) / NULLIF(MAX(am.amount_total_signed), 0) AS amount,
+                       SUM(n.amount) * MAX(apr.amount) / NULLIF(MAX(am.amount_total_signed), 0) AS amount,
                        NULL::numeric AS qty
                   FROM sdm_rb_scope sc
                   JOIN sdm_rb_spec s ON s.idx = sc.idx AND s.basis = 'collected'
@@ -157,7 +157,7 @@ class SdmRebateBasis(models.Model):
                     ON apr.debit_move_id = rec.id AND apr.max_date BETWEEN s.date_from AND s.date_to
                   JOIN account_move_line pay ON pay.id = apr.credit_move_id
                   JOIN account_move pm ON pm.id = pay.move_id
-                  JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
+                  JOIN (%(paid_net_sales)s) n ON n.move_id = am.id
                  WHERE (pm.origin_payment_id IS NOT NULL OR pm.statement_line_id IS NOT NULL)
                    %(invoice_filter)s
                  GROUP BY s.idx, am.commercial_partner_id, am.id, apr.id, apr.max_date
@@ -170,7 +170,9 @@ class SdmRebateBasis(models.Model):
             qty=qty,
             net_sales=NetSales._sdm_net_sales_query(),
             net_sales_filter=product_filter(SQL("n.product_id")),
-            invoice_filter=product_filter(SQL("aml.product_id")),
+            # The paid invoices' untaxed share comes from the same net sales lines.
+            paid_net_sales=NetSales._sdm_net_sales_query(where=SQL("am.move_type = 'out_invoice'")),
+            invoice_filter=product_filter(SQL("n.product_id")),
             counted_filter=counted_filter,
         )
         # Many customers at once: read the invoice lines in one pass (hash joins, aggregation in memory) rather
