@@ -154,20 +154,23 @@ class SdmRebateSettlementEngine(models.Model):
         paid = final.rebate_total + sum(before.filtered(lambda s: s.kind == "correction").mapped("amount"))
         currency = agreement.currency_id
         rebate = currency.round(figures["rebate"])
+        # A customer no final settlement counted: the tier its whole period reaches now (see
+        # _sdm_late_rebate_by_tiers); otherwise the final settlement's.
+        tier = figures.get("tier")
         return {
             "name": "/",
             "agreement_id": agreement.id,
             "partner_id": partner_id,
             "kind": "correction",
             "period_start": period_start,
-            "period_end": final.period_end,
-            "date": final.period_end,
+            "period_end": figures["period_end"],
+            "date": figures["period_end"],
             "basis_amount": figures["amount"],
             "basis_qty": figures["qty"],
             "basis_value": agreement._sdm_value(figures["amount"], figures["qty"]),
-            "last_year_value": 0.0,
-            "tier_threshold": final.tier_threshold,
-            "tier_version": final.tier_version,
+            "last_year_value": figures.get("last_year_value", 0.0),
+            "tier_threshold": tier.threshold if tier is not None else final.tier_threshold,
+            "tier_version": agreement.version if tier is not None else final.tier_version,
             "rebate_total": currency.round(paid + rebate),
             "previous_amount": currency.round(paid),
             "adjustment_amount": rebate,
@@ -249,6 +252,12 @@ class SdmRebateSettlementEngine(models.Model):
             return {}
         cr = self.env.cr
         self.env["sdm.rebate.agreement"]._sdm_basis(late_specs, lines_table=late_table, uncounted_before=True)
+        periods, period_end_of = [], {}
+        for idx, (agreement, date_from, date_to) in enumerate(late_specs):
+            for start, end in agreement._sdm_periods():
+                if date_from <= start and end <= date_to:
+                    periods.append((idx, start, end))
+                    period_end_of[idx, start] = end
         table = SQL.identifier(late_table)
         cr.execute(
             SQL(
@@ -264,9 +273,22 @@ class SdmRebateSettlementEngine(models.Model):
                  WHERE s.idx = l.idx AND st.agreement_id = s.agreement_id AND st.partner_id = l.partner_id
                    AND st.kind = 'final' AND st.state = 'validated'
                    AND l.date BETWEEN st.period_start AND st.period_end;
+                -- A customer the period's final run did not settle (nothing counted then): its period, and the
+                -- rebate left NULL, to be taken from the tiers below. A draft final still to validate holds them.
+                UPDATE %(table)s l
+                   SET period_start = p.period_start
+                  FROM unnest(%(p_idx)s::int[], %(p_start)s::date[], %(p_end)s::date[])
+                       AS p(idx, period_start, period_end),
+                       unnest(%(idx)s::int[], %(agreement)s::int[]) AS s(idx, agreement_id)
+                 WHERE l.period_start IS NULL AND p.idx = l.idx AND s.idx = l.idx
+                   AND l.date BETWEEN p.period_start AND p.period_end
+                   AND NOT EXISTS (
+                       SELECT 1 FROM sdm_rebate_settlement st
+                        WHERE st.agreement_id = s.agreement_id AND st.partner_id = l.partner_id
+                          AND st.period_start = p.period_start AND st.kind = 'final' AND st.state != 'cancel');
                 DELETE FROM %(table)s WHERE period_start IS NULL;
                 SELECT idx, partner_id, period_start, COALESCE(SUM(amount), 0), COALESCE(SUM(qty), 0),
-                       COALESCE(SUM(rebate), 0), COUNT(*)
+                       COALESCE(SUM(rebate), 0), COUNT(*), bool_or(rebate IS NULL)
                   FROM %(table)s
                  GROUP BY idx, partner_id, period_start
                 """,
@@ -274,17 +296,57 @@ class SdmRebateSettlementEngine(models.Model):
                 idx=list(range(len(late_specs))),
                 agreement=[agreement.id for agreement, _f, _t in late_specs],
                 basis=[agreement.basis for agreement, _f, _t in late_specs],
+                p_idx=[idx for idx, _start, _end in periods],
+                p_start=[start for _idx, start, _end in periods],
+                p_end=[end for _idx, _start, end in periods],
             )
         )
-        return {
-            (idx, partner_id, period_start): {
+        late, unsettled = {}, []
+        for idx, partner_id, period_start, amount, qty, rebate, count, by_tiers in cr.fetchall():
+            late[idx, partner_id, period_start] = {
                 "amount": float(amount),
                 "qty": float(qty),
                 "rebate": float(rebate),
                 "count": count,
+                "period_end": period_end_of[idx, period_start],
             }
-            for idx, partner_id, period_start, amount, qty, rebate, count in cr.fetchall()
-        }
+            if by_tiers:
+                unsettled.append((idx, partner_id, period_start))
+        if unsettled:
+            self._sdm_late_rebate_by_tiers(late_specs, late, unsettled, period_end_of)
+        return late
+
+    @api.model
+    def _sdm_late_rebate_by_tiers(self, late_specs, late, unsettled, period_end_of):
+        """The rebate of late documents of a customer that no final settlement of their period counted: what
+        they add to the rebate of the customer's whole period by the agreement's tiers (growth and cap
+        included): rebate(period) - rebate(period without them), so that successive late documents add up to
+        the period's rebate. Fills "rebate", "tier" and "last_year_value" of ``late``."""
+        Agreement = self.env["sdm.rebate.agreement"]
+        keys = sorted({(idx, start) for idx, _partner, start in unsettled})
+        specs = [(late_specs[idx][0], start, period_end_of[idx, start]) for idx, start in keys]
+        position = {key: pos for pos, key in enumerate(keys)}
+        basis = Agreement._sdm_basis(specs)
+        last_year = (
+            Agreement._sdm_basis([(a, *Agreement._sdm_last_year(f, t)) for a, f, t in specs])
+            if any(a.growth != "none" for a, _f, _t in specs)
+            else {}
+        )
+        for idx, partner_id, start in unsettled:
+            agreement = late_specs[idx][0]
+            figures = late[idx, partner_id, start]
+            pos = position[idx, start]
+            amount, qty = basis.get((pos, partner_id), (0.0, 0.0))
+            before_year = last_year.get((pos, partner_id), (0.0, 0.0))
+            total, _value, tier = agreement._sdm_rebate(amount, qty, before_year)
+            without, _value, _tier = agreement._sdm_rebate(
+                amount - figures["amount"], qty - figures["qty"], before_year
+            )
+            figures.update(
+                rebate=total - without,
+                tier=tier,
+                last_year_value=agreement._sdm_value(*before_year),
+            )
 
     @api.model
     def _sdm_late_pending(self, agreements):

@@ -124,3 +124,57 @@ class TestRebateCorrections(RebateCommon):
             {(c.partner_id, c.amount, c.basis_qty) for c in corrections},
             {(self.customer_a, -6, -2), (self.customer_b, -3, -1)},
         )
+
+    def test_late_invoice_of_a_customer_the_final_run_did_not_settle(self):
+        """Customer B bought nothing when the only period was settled: its invoices posted afterwards are
+        settled by corrections at the tier its whole period reaches, each adding what it changes."""
+        self._q1()
+        agreement = self._agreement(frequency="end", partner_ids=[Command.set((self.customer_a | self.customer_b).ids)])
+        final = self._settle(agreement, date(2026, 12, 31))
+        self.assertEqual(final.partner_id, self.customer_a)
+        self._invoice(date(2026, 6, 1), 2000, partner=self.customer_b)
+        progress = agreement.progress_ids.filtered(lambda p: p.partner_id == self.customer_b)
+        self.assertEqual((progress.late_pending_amount, progress.late_pending_count), (40, 1), "2,000 at 2 %")
+        correction = self._settle(agreement, date(2027, 1, 15))
+        self.assertEqual(
+            (
+                correction.partner_id,
+                correction.kind,
+                correction.period_start,
+                correction.period_end,
+                correction.amount,
+                correction.previous_amount,
+                correction.rebate_total,
+                correction.tier_threshold,
+            ),
+            (self.customer_b, "correction", date(2026, 1, 1), date(2026, 12, 31), 40, 0, 40, 1000),
+        )
+        self.assertEqual(correction.line_ids.mapped("amount"), [2000])
+        self.assertFalse(self._settle(agreement, date(2027, 1, 15)), "settled once")
+        # 4,000 more: the period reaches 6,000 at 3 % = 180, of which 40 was paid.
+        self._invoice(date(2026, 7, 1), 4000, partner=self.customer_b)
+        self.assertEqual(self._pending(agreement), (140, 1))
+        second = self._settle(agreement, date(2027, 1, 20))
+        self.assertEqual(
+            (second.amount, second.previous_amount, second.rebate_total, second.tier_threshold), (140, 40, 180, 5000)
+        )
+        self.assertEqual(final.amount, 165, "customer A's settlement is untouched")
+
+    def test_late_invoice_of_an_unsettled_customer_is_carried_at_its_own_tier(self):
+        self._q1()
+        agreement = self._agreement(partner_ids=[Command.set((self.customer_a | self.customer_b).ids)])
+        self.assertEqual(self._settle(agreement, date(2026, 3, 31)).partner_id, self.customer_a)
+        self._invoice(date(2026, 3, 20), 2000, partner=self.customer_b)
+        self.assertEqual(self._pending(agreement), (40, 1), "Q1 2,000 at 2 %")
+        q2 = self._settle(agreement, date(2026, 6, 30)).filtered(lambda s: s.partner_id == self.customer_b)
+        self.assertEqual(
+            (q2.period_start, q2.rebate_total, q2.adjustment_amount, q2.amount), (date(2026, 4, 1), 0, 40, 40)
+        )
+        self.assertEqual(self._pending(agreement), (0, 0))
+
+    def test_late_invoice_waits_for_a_draft_final_of_its_customer(self):
+        self._q1()
+        agreement = self._agreement(frequency="end")
+        self._settle(agreement, date(2026, 12, 31), validate=False)
+        self._invoice(date(2026, 6, 1), 1000)
+        self.assertEqual(self._pending(agreement), (0, 0), "the draft final is still to validate")
