@@ -168,7 +168,7 @@ def main(env):
             "pivot read_group",
             lambda: len(
                 Achievement.read_group(
-                    [("plan_id", "=", plan.id), ("kind", "=", "salesperson")],
+                    [("plan_id", "=", plan.id), ("level", "=", "salesperson")],
                     ["target_amount", "actual_amount", "achievement"],
                     ["user_id", "month:quarter"],
                     lazy=False,

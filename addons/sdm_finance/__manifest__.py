@@ -2,7 +2,7 @@
     "name": "SDM Finance",
     "summary": "SDM finance: rebate agreements (返利) with tiers, live progress, accruals and settlements; "
     "receivables by region; customer statements",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/sdm-odoo/sdm-odoo",
     "author": "SDM for Odoo",

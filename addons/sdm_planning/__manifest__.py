@@ -2,7 +2,7 @@
     "name": "SDM Planning",
     "summary": "SDM sales planning: annual plans split to regions, branches and salespeople, achievement and "
     "forecast, rankings, regional allocation quotas",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sdm-odoo/sdm-odoo",
     "author": "SDM for Odoo",

@@ -1,4 +1,5 @@
 from . import models
+from . import tools
 from . import wizards
 
 

@@ -2,7 +2,7 @@
     "name": "SDM Sales",
     "summary": "Networked sales & distribution management: sales regions and branches, "
     "customer ownership, SDM roles, credit control with approvals, price adjustment compensation",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sdm-odoo/sdm-odoo",
     "author": "SDM for Odoo",

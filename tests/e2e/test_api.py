@@ -176,7 +176,12 @@ def test_api_flow3_rebate(admin, rpc_as, world, make_customer):
 
     wizard = finance.create(
         "sdm.rebate.settle.wizard",
-        {"agreement_ids": [(6, 0, [agreement])], "date": str(datetime.date.today()), "kind": "final", "validate": True},
+        {
+            "agreement_ids": [(6, 0, [agreement])],
+            "date": str(datetime.date.today()),
+            "settlement_type": "final",
+            "validate": True,
+        },
     )
     finance.call("sdm.rebate.settle.wizard", "action_settle", [wizard])
     settlements = finance.search_read("sdm.rebate.settlement", [("agreement_id", "=", agreement)], ["state", "amount"])

@@ -96,16 +96,16 @@ def test_flow3_rebate(ui, admin, rebate_setup):
     finance.button(str(admin.ref("sdm_finance.action_sdm_rebate_settle_wizard")))  # the header's "Settle"
     wizard = ".modal:visible"
     finance.dialog()
-    finance.radio("kind", "Final: periods ended by that date", scope=wizard)
+    finance.radio("settlement_type", "Final: periods ended by that date", scope=wizard)
     finance.check("validate", True, scope=wizard)
     finance.shot("settle-wizard")
     finance.button("action_settle", scope=wizard)
     settlements = admin.search_read(
         "sdm.rebate.settlement",
         [("agreement_id", "=", agreement_id)],
-        ["state", "kind", "amount", "partner_id", "balance_id"],
+        ["state", "settlement_type", "amount", "partner_id", "balance_id"],
     )
-    assert [(s["kind"], s["state"], s["amount"], s["partner_id"][0]) for s in settlements] == [
+    assert [(s["settlement_type"], s["state"], s["amount"], s["partner_id"][0]) for s in settlements] == [
         ("final", "validated", REBATE, data["customer"])
     ]
     assert settlements[0]["balance_id"]
@@ -128,7 +128,7 @@ def test_flow3_rebate(ui, admin, rebate_setup):
     balance = admin.call(
         "sdm.customer.balance",
         "read_group",
-        [("partner_id", "=", data["customer"]), ("kind", "=", "rebate")],
+        [("partner_id", "=", data["customer"]), ("balance_type", "=", "rebate")],
         ["amount:sum"],
         [],
     )

@@ -165,11 +165,11 @@ def test_flow4_planning(ui, admin, world, make_customer):
     plan = admin.read("sdm.sales.plan", plan_id, ["state", "amount_total", "year"])
     assert plan["state"] == "approved" and plan["year"] == year
     assert plan["amount_total"] == 12 * MONTHLY
-    fields = ["kind", "name", "amount_total", "children_amount", "variance", "child_ids", "user_id", "team_id"]
+    fields = ["level", "name", "amount_total", "children_amount", "variance", "child_ids", "user_id", "team_id"]
     fields += ["ytd_target", "ytd_actual", "ytd_achievement"]
     nodes = {n["id"]: n for n in admin.search_read("sdm.sales.plan.node", [("plan_id", "=", plan_id)], fields)}
     assert all(abs(n["variance"]) < 0.01 for n in nodes.values()), [n for n in nodes.values() if n["variance"]]
-    region = next(n for n in nodes.values() if n["kind"] == "region" and n["name"] == "E2E East")
+    region = next(n for n in nodes.values() if n["level"] == "region" and n["name"] == "E2E East")
     branches = [nodes[i] for i in region["child_ids"]]
     north = next(n for n in branches if n["team_id"] and n["team_id"][0] == data["north"])
     south = next(n for n in branches if n["team_id"] and n["team_id"][0] == data["south"])
@@ -177,7 +177,7 @@ def test_flow4_planning(ui, admin, world, make_customer):
     assert abs(sum(b["amount_total"] for b in branches) - region["amount_total"]) < 0.01
     share = region["amount_total"] / len(branches)
     assert abs(north["amount_total"] - share) < 1 and abs(south["amount_total"] - share) < 1, branches
-    mine = next(n for n in nodes.values() if n["kind"] == "salesperson" and n["user_id"][0] == users["sales"])
+    mine = next(n for n in nodes.values() if n["level"] == "salesperson" and n["user_id"][0] == users["sales"])
     assert mine["id"] in north["child_ids"]
     assert abs(mine["amount_total"] - north["amount_total"]) < 0.01, "the only salesperson of the branch gets it all"
     # Achievement: every posted invoice of the salesperson this year up to this month (other runs and flows

@@ -208,7 +208,7 @@ def test_flow6_sales_settings(ui, admin, rpc_as, world, make_customer):
     stocked = make_customer("E2E Settings Stockist")
     admin.create(
         "sdm.customer.balance",
-        {"kind": "compensation", "partner_id": stocked, "company_id": company, "amount": 20.0, "name": "E2E"},
+        {"balance_type": "compensation", "partner_id": stocked, "company_id": company, "amount": 20.0, "name": "E2E"},
     )
     manual = invoice(admin, debtor, [(valve, 1, 100.0)], post=False)  # not from an order
     s = open_settings(ui)
@@ -435,7 +435,7 @@ def test_flow6_finance_settings(ui, admin, world, make_customer):
     spender = make_customer("E2E Settings Spender")
     admin.create(
         "sdm.customer.balance",
-        {"kind": "rebate", "partner_id": spender, "company_id": company, "amount": 1000.0, "name": "E2E"},
+        {"balance_type": "rebate", "partner_id": spender, "company_id": company, "amount": 1000.0, "name": "E2E"},
     )
     # Accruals off: the month-end job leaves the agreement alone.
     run_cron(admin, "sdm_finance.ir_cron_sdm_rebate_accrual")
@@ -507,7 +507,7 @@ def test_flow6_planning_settings(ui, admin, world, make_customer):
     else:
         plan = admin.create("sdm.sales.plan", {"year": TODAY.year})
         admin.call("sdm.sales.plan", "action_build_nodes", [plan])
-    top = admin.search_read("sdm.sales.plan.node", [("plan_id", "=", plan), ("kind", "=", "company")], ["id"])
+    top = admin.search_read("sdm.sales.plan.node", [("plan_id", "=", plan), ("level", "=", "company")], ["id"])
     top = top[0]["id"]
 
     def actual():

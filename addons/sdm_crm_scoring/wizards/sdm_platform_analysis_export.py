@@ -41,7 +41,7 @@ class SdmPlatformAnalysisExport(models.TransientModel):
         )
 
     def _sdm_table(self):
-        """The table as a list of (kind, values) with kind in customer / platform / region / total."""
+        """The table as a list of (row_type, values) with row_type in customer / platform / region / total."""
         table, grand = [], defaultdict(float)
         by_region = defaultdict(lambda: defaultdict(list))
         for row in self._sdm_rows():
@@ -118,8 +118,8 @@ class SdmPlatformAnalysisExport(models.TransientModel):
         )
         table.header(2)
         styles = {"customer": None, "platform": "subtotal", "region": "section", "total": "total"}
-        for row, (kind, values) in enumerate(self._sdm_table(), start=3):
-            table.write_row(row, values, styles[kind])
+        for row, (row_type, values) in enumerate(self._sdm_table(), start=3):
+            table.write_row(row, values, styles[row_type])
         sheet.worksheet.freeze_panes(3, 0)
         return book.close()
 

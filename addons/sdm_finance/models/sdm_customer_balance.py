@@ -4,5 +4,5 @@ from odoo import fields, models
 class SdmCustomerBalance(models.Model):
     _inherit = "sdm.customer.balance"
 
-    kind = fields.Selection(selection_add=[("rebate", "Rebate")], ondelete={"rebate": "cascade"})
+    balance_type = fields.Selection(selection_add=[("rebate", "Rebate")], ondelete={"rebate": "cascade"})
     rebate_settlement_id = fields.Many2one("sdm.rebate.settlement", index="btree_not_null", ondelete="restrict")

@@ -232,7 +232,7 @@ class SdmRebateAgreement(models.Model):
         next period's settlement)."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("sdm_finance.action_sdm_rebate_settle_wizard")
-        action["context"] = {"default_agreement_ids": self.ids, "default_kind": "final"}
+        action["context"] = {"default_agreement_ids": self.ids, "default_settlement_type": "final"}
         return action
 
     # ------------------------------------------------------------------ checks and versions

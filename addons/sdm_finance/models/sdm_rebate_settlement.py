@@ -14,7 +14,7 @@ class SdmRebateSettlement(models.Model):
     _inherit = ["mail.thread", "sdm.customer.settlement.mixin"]
     _order = "period_start desc, id desc"
 
-    _sdm_settlement_kind = "rebate"
+    _sdm_balance_type = "rebate"
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     agreement_id = fields.Many2one(
@@ -25,7 +25,7 @@ class SdmRebateSettlement(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True, index=True)
     company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="agreement_id.currency_id")
-    kind = fields.Selection(
+    settlement_type = fields.Selection(
         [("partial", "Partial"), ("final", "Final"), ("correction", "Correction")],
         required=True,
         readonly=True,
@@ -71,7 +71,7 @@ class SdmRebateSettlement(models.Model):
             """
             CREATE UNIQUE INDEX IF NOT EXISTS sdm_rebate_settlement_final_uniq
                 ON sdm_rebate_settlement (agreement_id, partner_id, period_start)
-             WHERE kind = 'final' AND state != 'cancel';
+             WHERE settlement_type = 'final' AND state != 'cancel';
             """
         )
 

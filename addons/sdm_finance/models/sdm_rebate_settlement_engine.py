@@ -14,7 +14,7 @@ class SdmRebateSettlementEngine(models.Model):
     # ------------------------------------------------------------------ computation
 
     @api.model
-    def _sdm_prepare(self, agreements, as_of, kind="final"):
+    def _sdm_prepare(self, agreements, as_of, settlement_type="final"):
         """Draft settlements of the agreements as of a date: final ones for the periods ended by then, or a
         partial one for the period running, and correction settlements for what came in late in settled
         periods that no later period will carry. Agreements are locked; a period already finally settled, or a
@@ -32,7 +32,7 @@ class SdmRebateSettlementEngine(models.Model):
         for agreement in agreements:
             if as_of < agreement.date_start:
                 continue
-            if kind == "final":
+            if settlement_type == "final":
                 for start, end in agreement._sdm_periods():
                     # A period is settled once, for all its customers; what comes in later is a late adjustment.
                     if end <= as_of and (agreement.id, start) not in settled_periods:
@@ -92,14 +92,14 @@ class SdmRebateSettlementEngine(models.Model):
             period_start, period_end = periods[idx]
             for partner_id in sorted(partners_by_idx[idx]):
                 before = existing[(agreement.id, partner_id, period_start)]
-                if before.filtered(lambda s: s.kind == "final"):
+                if before.filtered(lambda s: s.settlement_type == "final"):
                     continue
                 amount, qty = basis.get((idx, partner_id), (0.0, 0.0))
                 rebate, value, tier = agreement._sdm_rebate(amount, qty, last_year.get((idx, partner_id), (0.0, 0.0)))
                 previous = before.sorted("date")[-1:].rebate_total if before else 0.0
                 adjustment = agreement.currency_id.round(adjustments.get((idx, partner_id), 0.0))
                 to_settle = agreement.currency_id.round(rebate - previous + adjustment)
-                if kind == "partial" and agreement.currency_id.is_zero(to_settle):
+                if settlement_type == "partial" and agreement.currency_id.is_zero(to_settle):
                     continue
                 vals_list.append(
                     {
@@ -107,7 +107,7 @@ class SdmRebateSettlementEngine(models.Model):
                         "agreement_id": agreement.id,
                         "partner_id": partner_id,
                         **partner_info[partner_id],
-                        "kind": kind,
+                        "settlement_type": settlement_type,
                         "period_start": period_start,
                         "period_end": period_end,
                         "date": date_to,
@@ -150,8 +150,8 @@ class SdmRebateSettlementEngine(models.Model):
     def _sdm_correction_vals(self, agreement, partner_id, period_start, before, figures):
         """A correction settlement of a settled period: the late documents' rebate at the effective rate the
         period was settled at, on top of what the period's final settlement and earlier corrections paid."""
-        final = before.filtered(lambda s: s.kind == "final")[:1]
-        paid = final.rebate_total + sum(before.filtered(lambda s: s.kind == "correction").mapped("amount"))
+        final = before.filtered(lambda s: s.settlement_type == "final")[:1]
+        paid = final.rebate_total + sum(before.filtered(lambda s: s.settlement_type == "correction").mapped("amount"))
         currency = agreement.currency_id
         rebate = currency.round(figures["rebate"])
         # A customer no final settlement counted: the tier its whole period reaches now (see
@@ -161,7 +161,7 @@ class SdmRebateSettlementEngine(models.Model):
             "name": "/",
             "agreement_id": agreement.id,
             "partner_id": partner_id,
-            "kind": "correction",
+            "settlement_type": "correction",
             "period_start": period_start,
             "period_end": figures["period_end"],
             "date": figures["period_end"],
@@ -183,7 +183,7 @@ class SdmRebateSettlementEngine(models.Model):
         return {
             (agreement.id, start)
             for agreement, start in self._read_group(
-                [("agreement_id", "in", agreements.ids), ("kind", "=", "final"), ("state", "!=", "cancel")],
+                [("agreement_id", "in", agreements.ids), ("settlement_type", "=", "final"), ("state", "!=", "cancel")],
                 ["agreement_id", "period_start:day"],
             )
         }
@@ -271,7 +271,7 @@ class SdmRebateSettlementEngine(models.Model):
                        AS s(idx, agreement_id, basis),
                        sdm_rebate_settlement st
                  WHERE s.idx = l.idx AND st.agreement_id = s.agreement_id AND st.partner_id = l.partner_id
-                   AND st.kind = 'final' AND st.state = 'validated'
+                   AND st.settlement_type = 'final' AND st.state = 'validated'
                    AND l.date BETWEEN st.period_start AND st.period_end;
                 -- A customer the period's final run did not settle (nothing counted then): its period, and the
                 -- rebate left NULL, to be taken from the tiers below. A draft final still to validate holds them.
@@ -285,7 +285,8 @@ class SdmRebateSettlementEngine(models.Model):
                    AND NOT EXISTS (
                        SELECT 1 FROM sdm_rebate_settlement st
                         WHERE st.agreement_id = s.agreement_id AND st.partner_id = l.partner_id
-                          AND st.period_start = p.period_start AND st.kind = 'final' AND st.state != 'cancel');
+                          AND st.period_start = p.period_start AND st.settlement_type = 'final'
+                          AND st.state != 'cancel');
                 DELETE FROM %(table)s WHERE period_start IS NULL;
                 SELECT idx, partner_id, period_start, COALESCE(SUM(amount), 0), COALESCE(SUM(qty), 0),
                        COALESCE(SUM(rebate), 0), COUNT(*), bool_or(rebate IS NULL)

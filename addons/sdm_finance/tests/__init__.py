@@ -6,3 +6,4 @@ from . import test_rebate_corrections
 from . import test_rebate_access
 from . import test_rebate_crons
 from . import test_rebate_engine
+from . import test_migration

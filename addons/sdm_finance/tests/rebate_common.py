@@ -68,8 +68,8 @@ class RebateCommon(SdmSalesCommon):
             agreement.action_activate()
         return agreement
 
-    def _settle(self, agreement, as_of, kind="final", validate=True):
-        settlements = self.env["sdm.rebate.settlement"]._sdm_prepare(agreement, as_of, kind)
+    def _settle(self, agreement, as_of, settlement_type="final", validate=True):
+        settlements = self.env["sdm.rebate.settlement"]._sdm_prepare(agreement, as_of, settlement_type)
         if validate:
             settlements.action_validate()
         return settlements

@@ -18,7 +18,7 @@ class TestRebateCorrections(RebateCommon):
         self._q1()
         agreement = self._agreement(frequency="end")
         final = self._settle(agreement, date(2026, 12, 31))
-        self.assertEqual((final.kind, final.amount), ("final", 165), "5,500 at 3 %")
+        self.assertEqual((final.settlement_type, final.amount), ("final", 165), "5,500 at 3 %")
         self.assertEqual(self._pending(agreement), (0, 0))
         # A 1,000 credit note dated in the (only) period, posted after its final settlement.
         self._invoice(date(2026, 6, 1), 1000, move_type="out_refund")
@@ -37,7 +37,13 @@ class TestRebateCorrections(RebateCommon):
         correction = self.env["sdm.rebate.settlement"].search(wizard.action_settle()["domain"])
         self.assertEqual(len(correction), 1)
         self.assertEqual(
-            (correction.kind, correction.period_start, correction.period_end, correction.amount, correction.state),
+            (
+                correction.settlement_type,
+                correction.period_start,
+                correction.period_end,
+                correction.amount,
+                correction.state,
+            ),
             ("correction", date(2026, 1, 1), date(2026, 12, 31), -30, "validated"),
         )
         self.assertEqual((correction.previous_amount, correction.rebate_total), (165, 135))
@@ -50,7 +56,7 @@ class TestRebateCorrections(RebateCommon):
         )
         self.assertEqual(self._pending(agreement), (0, 0))
         self.assertFalse(self._settle(agreement, date(2027, 1, 15)), "settling twice pays once")
-        self.assertFalse(self._settle(agreement, date(2027, 1, 15), kind="partial"), "partial runs too")
+        self.assertFalse(self._settle(agreement, date(2027, 1, 15), settlement_type="partial"), "partial runs too")
         self.assertEqual(final.amount, 165, "the final settlement is never rewritten")
 
     def test_last_quarter_credit_note_after_final_is_corrected_from_the_balance(self):
@@ -64,9 +70,10 @@ class TestRebateCorrections(RebateCommon):
         progress = agreement.progress_ids.filtered(lambda p: p.partner_id == self.customer_a)
         self.assertEqual((progress.late_pending_amount, progress.late_pending_count), (-10, 1))
         # A partial run after the end of the agreement finds the last period settled: the correction is made.
-        correction = self._settle(agreement, date(2027, 1, 10), kind="partial", validate=False)
+        correction = self._settle(agreement, date(2027, 1, 10), settlement_type="partial", validate=False)
         self.assertEqual(
-            (correction.kind, correction.period_start, correction.amount), ("correction", date(2026, 10, 1), -10)
+            (correction.settlement_type, correction.period_start, correction.amount),
+            ("correction", date(2026, 10, 1), -10),
         )
         self.assertFalse(self._settle(agreement, date(2027, 1, 10), validate=False), "a draft holds its documents")
         correction.action_validate()
@@ -139,7 +146,7 @@ class TestRebateCorrections(RebateCommon):
         self.assertEqual(
             (
                 correction.partner_id,
-                correction.kind,
+                correction.settlement_type,
                 correction.period_start,
                 correction.period_end,
                 correction.amount,

@@ -9,12 +9,12 @@ class TestRebatePayment(RebateCommon):
     """Rebate settlements pay and take back through the customer settlement service (sdm_sales): more than zero
     is paid by the agreement's mode, less than zero is taken back the same way, and cancelling reverses it."""
 
-    def _draft(self, agreement, amount, kind="final"):
+    def _draft(self, agreement, amount, settlement_type="final"):
         return self.env["sdm.rebate.settlement"].create(
             {
                 "agreement_id": agreement.id,
                 "partner_id": self.customer_a.id,
-                "kind": kind,
+                "settlement_type": settlement_type,
                 "period_start": date(2026, 1, 1),
                 "period_end": date(2026, 3, 31),
                 "date": date(2026, 3, 31),
@@ -48,11 +48,11 @@ class TestRebatePayment(RebateCommon):
 
     def test_negative_settlement_by_balance_is_debited_and_given_back_on_cancel(self):
         agreement = self._agreement(settlement_mode="balance")
-        credit = self._draft(agreement, 50, kind="partial")
+        credit = self._draft(agreement, 50, settlement_type="partial")
         credit.action_validate()
         debit = self._draft(agreement, -20)
         debit.action_validate()
-        self.assertEqual((debit.balance_id.amount, debit.balance_id.kind), (-20, "rebate"))
+        self.assertEqual((debit.balance_id.amount, debit.balance_id.balance_type), (-20, "rebate"))
         self.assertEqual(debit.balance_id.rebate_settlement_id, debit)
         self.assertEqual(self.customer_a.sdm_rebate_balance, 30)
         debit.action_cancel()

@@ -94,9 +94,9 @@ class TestRebates(RebateCommon):
     def test_partial_then_final_pays_the_difference(self):
         self._q1()
         agreement = self._agreement(frequency="yearly")
-        partial = self._settle(agreement, date(2026, 3, 31), kind="partial")
-        self.assertEqual((partial.kind, partial.amount, partial.state), ("partial", 165, "validated"))
-        self.assertFalse(self._settle(agreement, date(2026, 3, 31), kind="partial"), "nothing new to settle")
+        partial = self._settle(agreement, date(2026, 3, 31), settlement_type="partial")
+        self.assertEqual((partial.settlement_type, partial.amount, partial.state), ("partial", 165, "validated"))
+        self.assertFalse(self._settle(agreement, date(2026, 3, 31), settlement_type="partial"), "nothing new to settle")
         self._invoice(date(2026, 6, 1), 1000)
         final = self._settle(agreement, date(2026, 12, 31))
         # 6,500 at 3 % = 195, of which 165 were paid.

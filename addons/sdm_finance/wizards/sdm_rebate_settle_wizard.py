@@ -10,7 +10,7 @@ class SdmRebateSettleWizard(models.TransientModel):
 
     agreement_ids = fields.Many2many("sdm.rebate.agreement", string="Agreements", help="Empty: all active agreements.")
     date = fields.Date(string="As of", required=True, default=fields.Date.context_today)
-    kind = fields.Selection(
+    settlement_type = fields.Selection(
         [("final", "Final: periods ended by that date"), ("partial", "Partial: the running period to date")],
         default="final",
         required=True,
@@ -24,7 +24,7 @@ class SdmRebateSettleWizard(models.TransientModel):
         agreements = self.agreement_ids or self.env["sdm.rebate.agreement"].search(
             [("state", "=", "active"), ("company_id", "in", self.env.companies.ids)]
         )
-        settlements = self.env["sdm.rebate.settlement"]._sdm_prepare(agreements, self.date, self.kind)
+        settlements = self.env["sdm.rebate.settlement"]._sdm_prepare(agreements, self.date, self.settlement_type)
         if self.validate and settlements:
             settlements.action_validate()
         action = self.env["ir.actions.act_window"]._for_xml_id("sdm_finance.action_sdm_rebate_settlement")

@@ -37,7 +37,12 @@ class SdmRebateStatement(models.TransientModel):
             [("partner_id", "=", partner.id), ("state", "=", "posted"), ("company_id", "=", company.id)]
         )
         movements = self.env["sdm.customer.balance"].search(
-            [("partner_id", "=", partner.id), ("kind", "=", "rebate"), ("company_id", "=", company.id), *domain_dates],
+            [
+                ("partner_id", "=", partner.id),
+                ("balance_type", "=", "rebate"),
+                ("company_id", "=", company.id),
+                *domain_dates,
+            ],
             order="date, id",
         )
         book = self._sdm_xlsx_workbook()

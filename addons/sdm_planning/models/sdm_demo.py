@@ -18,7 +18,7 @@ class SdmDemo(models.AbstractModel):
             return True
         plan = Plan.create({"year": year, "use_margin": True})
         plan.action_build_nodes()
-        root = plan.node_ids.filtered(lambda n: n.kind == "company")
+        root = plan.node_ids.filtered(lambda n: n.level == "company")
         # The company aims at its last twelve months' monthly average plus 10 %.
         today = fields.Date.context_today(self)
         past = self.env["sdm.sales.achievement"]._sdm_actuals(plan, root, today - relativedelta(years=1), today)

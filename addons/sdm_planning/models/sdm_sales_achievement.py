@@ -20,7 +20,7 @@ class SdmSalesAchievement(models.Model):
 
     plan_id = fields.Many2one("sdm.sales.plan", required=True, index=True, ondelete="cascade")
     node_id = fields.Many2one("sdm.sales.plan.node", required=True, index=True, ondelete="cascade")
-    kind = fields.Selection(related="node_id.kind", store=True)
+    level = fields.Selection(related="node_id.level", store=True)
     user_id = fields.Many2one("res.users", string="Salesperson", index=True)
     team_id = fields.Many2one("crm.team", string="Branch", index=True)
     region_id = fields.Many2one("sdm.region", index=True)
@@ -148,11 +148,11 @@ class SdmSalesAchievement(models.Model):
                 WITH base AS (%(base)s),
                 nodes AS (
                     -- A category node plans its parent's scope, restricted to the category and below.
-                    SELECT n.id, COALESCE(p.kind, n.kind) AS kind, COALESCE(p.user_id, n.user_id) AS user_id,
+                    SELECT n.id, COALESCE(p.level, n.level) AS level, COALESCE(p.user_id, n.user_id) AS user_id,
                            COALESCE(p.team_id, n.team_id) AS team_id, COALESCE(pr.parent_path, r.parent_path)
                            AS region_path, c.parent_path AS categ_path
                       FROM sdm_sales_plan_node n
-                      LEFT JOIN sdm_sales_plan_node p ON p.id = n.parent_id AND n.kind = 'category'
+                      LEFT JOIN sdm_sales_plan_node p ON p.id = n.parent_id AND n.level = 'category'
                       LEFT JOIN sdm_region r ON r.id = n.region_id
                       LEFT JOIN sdm_region pr ON pr.id = p.region_id
                       LEFT JOIN product_category c ON c.id = n.categ_id
@@ -160,9 +160,9 @@ class SdmSalesAchievement(models.Model):
                 )
                 SELECT n.id, b.month, SUM(b.amount), SUM(b.quantity), SUM(b.margin), SUM(b.collections)
                   FROM nodes n
-                  JOIN base b ON (n.kind = 'company'
-                                  OR (n.kind = 'salesperson' AND b.user_id = n.user_id)
-                                  OR (n.kind = 'branch' AND b.team_id = n.team_id))
+                  JOIN base b ON (n.level = 'company'
+                                  OR (n.level = 'salesperson' AND b.user_id = n.user_id)
+                                  OR (n.level = 'branch' AND b.team_id = n.team_id))
                              AND (n.categ_path IS NULL OR starts_with(b.categ_path, n.categ_path))
                  GROUP BY n.id, b.month
                 UNION ALL
@@ -171,7 +171,7 @@ class SdmSalesAchievement(models.Model):
                   JOIN sdm_region br ON starts_with(br.parent_path, n.region_path)
                   JOIN base b ON b.region_id = br.id
                              AND (n.categ_path IS NULL OR starts_with(b.categ_path, n.categ_path))
-                 WHERE n.kind = 'region'
+                 WHERE n.level = 'region'
                  GROUP BY n.id, b.month
                 """,
             base=self._sdm_base_sql(plan.company_id, date_from, date_to),
@@ -199,11 +199,11 @@ class SdmSalesAchievement(models.Model):
                     """
                     DELETE FROM sdm_sales_achievement WHERE plan_id = %(plan)s;
                     INSERT INTO sdm_sales_achievement (
-                        plan_id, node_id, kind, user_id, team_id, region_id, manager_id, company_id, month,
+                        plan_id, node_id, level, user_id, team_id, region_id, manager_id, company_id, month,
                         target_amount, actual_amount, gap, achievement, target_quantity, actual_quantity,
                         target_margin, actual_margin, target_collections, actual_collections,
                         create_uid, create_date, write_uid, write_date)
-                    SELECT %(plan)s, n.id, n.kind, n.user_id, COALESCE(n.team_id, p.team_id), n.scope_region_id,
+                    SELECT %(plan)s, n.id, n.level, n.user_id, COALESCE(n.team_id, p.team_id), n.scope_region_id,
                            n.manager_id, %(company)s, l.month,
                            COALESCE(l.amount, 0), COALESCE(a.amount, 0), COALESCE(l.amount, 0) - COALESCE(a.amount, 0),
                            CASE WHEN l.amount > 0 THEN round(100.0 * COALESCE(a.amount, 0) / l.amount, 2) ELSE 0 END,
@@ -281,11 +281,11 @@ class SdmSalesAchievement(models.Model):
             total += revenue
 
         def scope(node):
-            if node.kind == "salesperson":
+            if node.level == "salesperson":
                 return by_user[node.user_id.id]
-            if node.kind == "branch":
+            if node.level == "branch":
                 return by_team[node.team_id.id]
-            if node.kind == "region":
+            if node.level == "region":
                 teams = self.env["crm.team"].search([("sdm_region_id", "child_of", node.region_id.id)])
                 return sum(by_team[team.id] for team in teams)
             return total

@@ -126,13 +126,13 @@ class SdmSalesPlan(models.Model):
             if plan.node_ids:
                 raise UserError(self.env._("%s already has its structure.", plan.name))
             Node = self.env["sdm.sales.plan.node"]
-            root = Node.create({"plan_id": plan.id, "kind": "company", "name": plan.company_id.name})
+            root = Node.create({"plan_id": plan.id, "level": "company", "name": plan.company_id.name})
             regions = self.env["sdm.region"].search([("company_id", "in", [False, plan.company_id.id])])
             region_nodes = {}
             for region in regions.sorted(lambda r: r.parent_path or ""):
                 parent = region_nodes.get(region.parent_id, root)
                 region_nodes[region] = Node.create(
-                    {"plan_id": plan.id, "parent_id": parent.id, "kind": "region", "region_id": region.id}
+                    {"plan_id": plan.id, "parent_id": parent.id, "level": "region", "region_id": region.id}
                 )
             teams = self.env["crm.team"].search(
                 [("sdm_region_id", "!=", False), ("company_id", "in", [False, plan.company_id.id])]
@@ -143,13 +143,15 @@ class SdmSalesPlan(models.Model):
                     {
                         "plan_id": plan.id,
                         "parent_id": region_nodes.get(team.sdm_region_id, root).id,
-                        "kind": "branch",
+                        "level": "branch",
                         "team_id": team.id,
                     }
                 )
                 for user in team.member_ids.filtered(lambda u, seen=seen_users: u.id not in seen):
                     seen_users.add(user.id)
-                    Node.create({"plan_id": plan.id, "parent_id": branch.id, "kind": "salesperson", "user_id": user.id})
+                    Node.create(
+                        {"plan_id": plan.id, "parent_id": branch.id, "level": "salesperson", "user_id": user.id}
+                    )
         return True
 
     # ------------------------------------------------------------------ workflow
@@ -245,7 +247,7 @@ class SdmSalesPlan(models.Model):
                 {
                     "plan_id": target.id,
                     "parent_id": mapping[node.parent_id].id if node.parent_id else False,
-                    "kind": node.kind,
+                    "level": node.level,
                     "name": node.name,
                     "region_id": node.region_id.id,
                     "team_id": node.team_id.id,

@@ -17,7 +17,7 @@ class SdmSalesPlanNode(models.Model):
     parent_id = fields.Many2one("sdm.sales.plan.node", ondelete="cascade", index=True)
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("sdm.sales.plan.node", "parent_id", string="Children")
-    kind = fields.Selection(
+    level = fields.Selection(
         [
             ("company", "Company"),
             ("region", "Region"),
@@ -78,7 +78,7 @@ class SdmSalesPlanNode(models.Model):
     forecast_runrate = fields.Monetary(string="Forecast (Run Rate)", readonly=True)
     forecast_pipeline = fields.Monetary(string="Forecast (Pipeline)", readonly=True)
 
-    @api.depends("kind", "region_id", "team_id", "user_id")
+    @api.depends("level", "region_id", "team_id", "user_id")
     def _compute_name(self):
         for node in self:
             record = {
@@ -86,18 +86,18 @@ class SdmSalesPlanNode(models.Model):
                 "branch": node.team_id,
                 "salesperson": node.user_id,
                 "category": node.categ_id,
-            }.get(node.kind)
+            }.get(node.level)
             if record:
                 node.name = record.display_name
             elif not node.name:
                 node.name = node.plan_id.company_id.name
 
-    @api.depends("kind", "region_id", "team_id.sdm_region_id", "parent_id.scope_region_id")
+    @api.depends("level", "region_id", "team_id.sdm_region_id", "parent_id.scope_region_id")
     def _compute_scope_region_id(self):
         for node in self:
             node.scope_region_id = node.region_id or node.team_id.sdm_region_id or node.parent_id.scope_region_id
 
-    @api.depends("kind", "region_id.manager_id", "team_id.user_id", "user_id", "parent_id.manager_id")
+    @api.depends("level", "region_id.manager_id", "team_id.user_id", "user_id", "parent_id.manager_id")
     def _compute_manager_id(self):
         for node in self:
             node.manager_id = {
@@ -105,7 +105,7 @@ class SdmSalesPlanNode(models.Model):
                 "branch": node.team_id.user_id,
                 "salesperson": node.user_id,
                 "category": node.parent_id.manager_id,
-            }.get(node.kind, self.env["res.users"])
+            }.get(node.level, self.env["res.users"])
 
     @api.depends("line_ids.amount", "line_ids.quantity", "line_ids.margin", "line_ids.collections")
     def _compute_totals(self):
@@ -172,14 +172,14 @@ class SdmSalesPlanNode(models.Model):
         """Plan this node's sales by product category: a child per category of the products sold (or, when
         nothing was sold yet, per category holding saleable products)."""
         for node in self:
-            if node.kind == "category" or node.child_ids.filtered(lambda c: c.kind != "category"):
+            if node.level == "category" or node.child_ids.filtered(lambda c: c.level != "category"):
                 raise UserError(self.env._("%s is split by its own children already.", node.name))
             present = node.child_ids.categ_id
             templates = self.env["product.template"].search([("sale_ok", "=", True)])
             categories = templates.categ_id - present
             self.create(
                 [
-                    {"plan_id": node.plan_id.id, "parent_id": node.id, "kind": "category", "categ_id": categ.id}
+                    {"plan_id": node.plan_id.id, "parent_id": node.id, "level": "category", "categ_id": categ.id}
                     for categ in categories.sorted("complete_name")
                 ]
             )

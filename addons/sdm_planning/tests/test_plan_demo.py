@@ -10,5 +10,5 @@ class TestPlanDemo(TransactionCase):
         parents = plan.node_ids.filtered("child_ids")
         self.assertTrue(all(plan.currency_id.is_zero(node.variance) for node in parents), "children add up")
         self.assertTrue(self.env["sdm.sales.achievement"].search_count([("plan_id", "=", plan.id)]))
-        root = plan.node_ids.filtered(lambda n: n.kind == "company")
+        root = plan.node_ids.filtered(lambda n: n.level == "company")
         self.assertTrue(30 < root.ytd_achievement < 300, f"a believable target ({root.ytd_achievement} %)")

@@ -15,7 +15,7 @@ class TestDistributionByWeight(PlanCommon):
         categories = self.env["product.category"].create([{"name": f"Weighted {i}"} for i in range(3)])
         children = self.env["sdm.sales.plan.node"].create(
             [
-                {"plan_id": plan.id, "parent_id": parent.id, "kind": "category", "categ_id": categ.id}
+                {"plan_id": plan.id, "parent_id": parent.id, "level": "category", "categ_id": categ.id}
                 for categ in categories
             ]
         )
@@ -92,6 +92,6 @@ class TestDistributionByWeight(PlanCommon):
         plan.with_user(self.planner).action_approve()
         plan.with_user(self.planner).action_lock()
         revision = plan.with_user(self.planner)._sdm_revise("Reweighted")
-        copies = revision.node_ids.filtered(lambda n: n.kind == "category").sorted("id")
+        copies = revision.node_ids.filtered(lambda n: n.level == "category").sorted("id")
         self.assertEqual(copies.mapped("distribution_weight"), [50, 30, 20])
         self.assertEqual(copies.categ_id, children.categ_id)

@@ -52,7 +52,7 @@ class PlanCommon(SdmSalesCommon):
 class TestSalesPlan(PlanCommon):
     def test_structure_and_even_distribution(self):
         plan = self._plan()
-        root = plan.node_ids.filtered(lambda n: n.kind == "company")
+        root = plan.node_ids.filtered(lambda n: n.level == "company")
         east, south = self._node(plan, self.region_east), self._node(plan, self.region_south)
         self.assertEqual(east.parent_id | south.parent_id, root)
         self.assertEqual(self._node(plan, self.region_sh).parent_id, east)
@@ -93,7 +93,7 @@ class TestSalesPlan(PlanCommon):
 
     def test_approval_needs_children_adding_up_then_lock_and_revision(self):
         plan = self._plan()
-        root = plan.node_ids.filtered(lambda n: n.kind == "company")
+        root = plan.node_ids.filtered(lambda n: n.level == "company")
         self._set_months(root, 1000)
         plan.action_submit()
         with self.assertRaises(UserError) as caught:
@@ -113,7 +113,7 @@ class TestSalesPlan(PlanCommon):
         self.assertEqual(plan.revision_ids, revision)
         self.assertEqual(revision.amount_total, 12000, "the revision starts from the locked figures")
         self.assertEqual(len(revision.node_ids), len(plan.node_ids))
-        self.assertEqual(plan.node_ids.filtered(lambda n: n.kind == "company").amount_total, 12000, "history kept")
+        self.assertEqual(plan.node_ids.filtered(lambda n: n.level == "company").amount_total, 12000, "history kept")
         with self.assertRaises(UserError):
             plan.with_user(self.planner)._sdm_revise("again")
 
@@ -132,7 +132,7 @@ class TestSalesPlan(PlanCommon):
                 {
                     "plan_id": plan.id,
                     "parent_id": self._node(plan, self.branch_gz).id,
-                    "kind": "salesperson",
+                    "level": "salesperson",
                     "user_id": self.user_sales_a.id,
                 }
             )
@@ -205,7 +205,7 @@ class TestSalesPlan(PlanCommon):
         april = Achievement.search([("node_id", "=", node_a.id), ("month", "=", date(2026, 4, 1))])
         self.assertEqual(april.actual_collections, 500)
         east = self._node(plan, self.region_east)
-        root = plan.node_ids.filtered(lambda n: n.kind == "company")
+        root = plan.node_ids.filtered(lambda n: n.level == "company")
         for node in (self._node(plan, self.branch_sh), self._node(plan, self.region_sh), east, root):
             row = Achievement.search([("node_id", "=", node.id), ("month", "=", date(2026, 3, 1))])
             self.assertEqual(row.actual_amount, 800, node.name)
@@ -232,7 +232,7 @@ class TestSalesPlan(PlanCommon):
         node_a.action_split_by_category()
         motors = node_a.child_ids.filtered(lambda n: n.categ_id == categ_motors)
         spares = node_a.child_ids.filtered(lambda n: n.categ_id == categ_spares)
-        self.assertEqual((motors.kind, motors.name, motors.scope_region_id), ("category", "Motors", self.region_sh))
+        self.assertEqual((motors.level, motors.name, motors.scope_region_id), ("category", "Motors", self.region_sh))
         self._set_months(node_a, 1000)
         node_a.action_distribute_even()
         self.assertEqual(node_a.variance, 0)
@@ -268,7 +268,7 @@ class TestSalesPlan(PlanCommon):
         self.env["sdm.sales.achievement"]._sdm_refresh(plan, as_of=date(2026, 12, 31))
         users = self.user_sales_a | self.user_sales_b | self.user_sales_c
         ranking = self.env["sdm.sales.plan.node"].search(
-            [("plan_id", "=", plan.id), ("kind", "=", "salesperson"), ("user_id", "in", users.ids)],
+            [("plan_id", "=", plan.id), ("level", "=", "salesperson"), ("user_id", "in", users.ids)],
             order="ytd_achievement desc",
         )
         self.assertEqual(ranking.user_id, self.user_sales_b | self.user_sales_c | self.user_sales_a)
@@ -364,7 +364,7 @@ class TestPlanExport(PlanCommon):
         east = next(i for i, row in enumerate(values) if row[0] == "East China")
         self.assertEqual(values[east + 1], ["Month", "Target", "Actual", "Achievement"])
         self.assertEqual(values[east + 4], ["2026-03", 1000, 1000, 1])
-        regions = len(plan.node_ids.filtered(lambda n: n.kind in ("company", "region")))
+        regions = len(plan.node_ids.filtered(lambda n: n.level in ("company", "region")))
         with __import__("zipfile").ZipFile(io.BytesIO(data)) as archive:
             charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
         self.assertEqual(len(charts), regions, "one native chart per region (and the company)")

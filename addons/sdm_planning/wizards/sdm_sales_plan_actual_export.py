@@ -29,7 +29,7 @@ class SdmSalesPlanActualExport(models.TransientModel):
         )
         sheet.title(self.env._("%(plan)s — plan against actual", plan=plan.name))
         row = 2
-        regions = plan.node_ids.filtered(lambda n: n.kind in ("company", "region")).sorted("parent_path")
+        regions = plan.node_ids.filtered(lambda n: n.level in ("company", "region")).sorted("parent_path")
         for node in regions:
             node_rows = rows.filtered(lambda r, n=node: r.node_id == n).sorted("month")
             table.band(row, node.name)

@@ -51,7 +51,7 @@ class SdmSalesPlanXlsx(models.TransientModel):
             )
         )
         table.header(2)
-        kinds = dict(self.env["sdm.sales.plan.node"]._fields["kind"]._description_selection(self.env))
+        levels = dict(self.env["sdm.sales.plan.node"]._fields["level"]._description_selection(self.env))
         for row, node in enumerate(plan.node_ids.sorted("parent_path"), start=3):
             depth = (node.parent_path or "").count("/") - 1
             values = {line.month: line[self.measure] for line in node.line_ids}
@@ -59,7 +59,7 @@ class SdmSalesPlanXlsx(models.TransientModel):
                 row,
                 {
                     "id": node.id,
-                    "level": kinds[node.kind],
+                    "level": levels[node.level],
                     "node": "    " * depth + node.name,
                     **{month: values.get(month, 0.0) for month in months},
                 },

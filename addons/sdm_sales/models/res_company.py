@@ -87,14 +87,15 @@ class ResCompany(models.Model):
 
     @api.model
     def _sdm_settlement_product_sources(self):
-        """Per kind of settled money: the company field choosing its product and the addon's default product."""
+        """Per balance type (the kind of money settled): the company field choosing its product and the addon's
+        default product."""
         return {"compensation": ("sdm_compensation_product_id", "sdm_sales.product_sdm_compensation")}
 
-    def _sdm_settlement_product(self, kind):
-        """The service product of ``kind`` settlements (credit note lines, order lines using a balance): the
+    def _sdm_settlement_product(self, balance_type):
+        """The service product of ``balance_type`` settlements (credit note lines, order lines using a balance): the
         company's setting, else the addon's default product, else an error naming the setting to fill."""
         self.ensure_one()
-        field_name, xmlid = self._sdm_settlement_product_sources()[kind]
+        field_name, xmlid = self._sdm_settlement_product_sources()[balance_type]
         product = self[field_name] or self.env.ref(xmlid, raise_if_not_found=False)
         if not product:
             raise UserError(
@@ -106,8 +107,8 @@ class ResCompany(models.Model):
             )
         return product
 
-    def _sdm_settlement_products(self, kind):
-        """Every product that may settle ``kind`` for these companies (their settings and the default product),
+    def _sdm_settlement_products(self, balance_type):
+        """Every product that may settle ``balance_type`` for these companies (their settings and the default product),
         e.g. to leave settlements out of sales figures."""
-        field_name, xmlid = self._sdm_settlement_product_sources()[kind]
+        field_name, xmlid = self._sdm_settlement_product_sources()[balance_type]
         return self.mapped(field_name) | (self.env.ref(xmlid, raise_if_not_found=False) or self.env["product.product"])

@@ -25,8 +25,8 @@ class ResPartner(models.Model):
             partner.sdm_company_currency_id = self.env.company.currency_id
             partner.sdm_compensation_balance = balances.get(partner.commercial_partner_id, 0.0)
 
-    def _sdm_balances(self, kind):
-        """{commercial partner: balance of ``kind``} in the current company, one grouped read."""
+    def _sdm_balances(self, balance_type):
+        """{commercial partner: balance of ``balance_type``} in the current company, one grouped read."""
         return dict(
             self.env["sdm.customer.balance"]
             .sudo()
@@ -34,7 +34,7 @@ class ResPartner(models.Model):
                 [
                     ("partner_id", "in", self.commercial_partner_id.ids),
                     ("company_id", "=", self.env.company.id),
-                    ("kind", "=", kind),
+                    ("balance_type", "=", balance_type),
                 ],
                 ["partner_id"],
                 ["amount:sum"],

@@ -215,11 +215,11 @@ class ResPartner(models.Model):
             SQL(
                 """
                 SELECT p.commercial_partner_id,
-                       COALESCE(SUM(b.amount) FILTER (WHERE b.kind = 'd'), 0),
-                       COALESCE(SUM(b.amount) FILTER (WHERE b.kind = 'c'), 0),
-                       COALESCE(SUM(b.amount) FILTER (WHERE b.kind = 'd' AND b.due_date < %(cutoff)s), 0),
-                       MIN(b.due_date) FILTER (WHERE b.kind = 'd' AND b.items > 0),
-                       COALESCE(SUM(b.amount) FILTER (WHERE b.kind = 'o'), 0)
+                       COALESCE(SUM(b.amount) FILTER (WHERE b.exposure = 'd'), 0),
+                       COALESCE(SUM(b.amount) FILTER (WHERE b.exposure = 'c'), 0),
+                       COALESCE(SUM(b.amount) FILTER (WHERE b.exposure = 'd' AND b.due_date < %(cutoff)s), 0),
+                       MIN(b.due_date) FILTER (WHERE b.exposure = 'd' AND b.items > 0),
+                       COALESCE(SUM(b.amount) FILTER (WHERE b.exposure = 'o'), 0)
                   FROM sdm_credit_bucket b
                   JOIN res_partner p ON p.id = b.partner_id
                  WHERE p.commercial_partner_id = ANY(%(partners)s)

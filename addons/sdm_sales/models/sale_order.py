@@ -179,23 +179,23 @@ class SaleOrder(models.Model):
             raise UserError(message)
         self.message_post(body=message)
 
-    def _sdm_balance_kinds(self):
+    def _sdm_balance_types(self):
         """Customer balances an order consumes, in this order (sdm_finance adds rebates)."""
         return ["compensation"]
 
-    def _sdm_balance_product(self, kind):
+    def _sdm_balance_product(self, balance_type):
         self.ensure_one()
-        return self.company_id._sdm_settlement_product(kind)
+        return self.company_id._sdm_settlement_product(balance_type)
 
-    def _sdm_balance_limit(self, kind, untaxed):
-        """How much of ``kind`` this order may take, in company currency, out of ``untaxed`` still open."""
+    def _sdm_balance_limit(self, balance_type, untaxed):
+        """How much of ``balance_type`` this order may take, in company currency, out of ``untaxed`` still open."""
         return untaxed
 
-    def _sdm_balance_label(self, kind):
+    def _sdm_balance_label(self, balance_type):
         return self.env._("Price adjustment compensation (balance)")
 
     def _sdm_consume_balances(self):
-        """An order of a customer holding balances takes them as discount lines, up to what each kind allows and
+        """An order of a customer holding balances takes them as discount lines, up to what each balance type allows and
         never beyond the order's untaxed amount. A customer holding a balance is locked before it is spent
         (``res.partner._sdm_lock_customers``, customers in id order), so two orders confirmed at once cannot spend
         a balance twice; customers without balances are not locked."""
@@ -205,23 +205,28 @@ class SaleOrder(models.Model):
             currency = company.currency_id
             untaxed = order.currency_id._convert(order.amount_untaxed, currency, company, order.date_order)
             used = order.sudo().sdm_balance_ids
-            for kind in order._sdm_balance_kinds():
-                if currency.compare_amounts(sum(used.filtered(lambda b, k=kind: b.kind == k).mapped("amount")), 0) < 0:
+            for balance_type in order._sdm_balance_types():
+                if (
+                    currency.compare_amounts(
+                        sum(used.filtered(lambda b, t=balance_type: b.balance_type == t).mapped("amount")), 0
+                    )
+                    < 0
+                ):
                     continue  # already taken by this order
                 # Read, then lock only when there is something to spend: in REPEATABLE READ, the lock fails with
                 # a serialization error if another consumer committed after this transaction's snapshot.
-                available = Balance._sdm_balance_of(order.partner_id, company, kind)
+                available = Balance._sdm_balance_of(order.partner_id, company, balance_type)
                 if currency.compare_amounts(available, 0.0) > 0:
-                    available = Balance._sdm_balance_of(order.partner_id, company, kind, lock=True)
-                amount = currency.round(min(available, order._sdm_balance_limit(kind, untaxed), untaxed))
+                    available = Balance._sdm_balance_of(order.partner_id, company, balance_type, lock=True)
+                amount = currency.round(min(available, order._sdm_balance_limit(balance_type, untaxed), untaxed))
                 if currency.compare_amounts(amount, 0.0) <= 0:
                     continue
                 price = currency._convert(amount, order.currency_id, company, order.date_order)
                 order.order_line = [
                     Command.create(
                         {
-                            "product_id": order._sdm_balance_product(kind).id,
-                            "name": order._sdm_balance_label(kind),
+                            "product_id": order._sdm_balance_product(balance_type).id,
+                            "name": order._sdm_balance_label(balance_type),
                             "product_uom_qty": 1,
                             "price_unit": -price,
                             "sequence": 9999,
@@ -230,7 +235,7 @@ class SaleOrder(models.Model):
                 ]
                 Balance.create(
                     {
-                        "kind": kind,
+                        "balance_type": balance_type,
                         "partner_id": order.partner_id.commercial_partner_id.id,
                         "company_id": company.id,
                         "amount": -amount,
@@ -242,7 +247,7 @@ class SaleOrder(models.Model):
                 order.message_post(
                     body=self.env._(
                         "%(balance)s used: %(amount)s.",
-                        balance=order._sdm_balance_label(kind),
+                        balance=order._sdm_balance_label(balance_type),
                         amount=formatLang(self.env, amount, currency_obj=currency),
                     )
                 )
@@ -253,13 +258,13 @@ class SaleOrder(models.Model):
         for order in self:
             currency = order.company_id.currency_id
             used = order.sudo().sdm_balance_ids
-            for kind in order._sdm_balance_kinds():
-                consumed = sum(used.filtered(lambda b, k=kind: b.kind == k).mapped("amount"))
+            for balance_type in order._sdm_balance_types():
+                consumed = sum(used.filtered(lambda b, t=balance_type: b.balance_type == t).mapped("amount"))
                 if currency.compare_amounts(consumed, 0.0) >= 0:
                     continue
                 Balance.create(
                     {
-                        "kind": kind,
+                        "balance_type": balance_type,
                         "partner_id": order.partner_id.commercial_partner_id.id,
                         "company_id": order.company_id.id,
                         "amount": -consumed,
@@ -267,7 +272,7 @@ class SaleOrder(models.Model):
                         "name": self.env._("Order %s cancelled", order.name),
                     }
                 )
-                product = order._sdm_balance_product(kind)
+                product = order._sdm_balance_product(balance_type)
                 order.order_line.filtered(lambda line, p=product: line.product_id == p and line.price_unit < 0).unlink()
 
     def action_confirm(self):

@@ -21,20 +21,20 @@ _DDL = f"""
 CREATE TABLE IF NOT EXISTS sdm_credit_bucket (
     partner_id integer NOT NULL,
     company_id integer NOT NULL,
-    kind char(1) NOT NULL,
+    exposure char(1) NOT NULL,
     due_date date NOT NULL,
     amount numeric NOT NULL DEFAULT 0,
     items integer NOT NULL DEFAULT 0,
-    PRIMARY KEY (partner_id, company_id, kind, due_date)
+    PRIMARY KEY (partner_id, company_id, exposure, due_date)
 );
 
 CREATE OR REPLACE FUNCTION sdm_credit_bucket_add(
-    p_partner integer, p_company integer, p_kind char, p_due date, p_amount numeric, p_items integer
+    p_partner integer, p_company integer, p_exposure char, p_due date, p_amount numeric, p_items integer
 ) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO sdm_credit_bucket AS b (partner_id, company_id, kind, due_date, amount, items)
-    VALUES (p_partner, p_company, p_kind, p_due, p_amount, p_items)
-    ON CONFLICT (partner_id, company_id, kind, due_date)
+    INSERT INTO sdm_credit_bucket AS b (partner_id, company_id, exposure, due_date, amount, items)
+    VALUES (p_partner, p_company, p_exposure, p_due, p_amount, p_items)
+    ON CONFLICT (partner_id, company_id, exposure, due_date)
     DO UPDATE SET amount = b.amount + EXCLUDED.amount, items = b.items + EXCLUDED.items;
 END $$;
 
@@ -91,14 +91,14 @@ CREATE TRIGGER sdm_credit_so
 
 _REBUILD = """
 DELETE FROM sdm_credit_bucket;
-INSERT INTO sdm_credit_bucket (partner_id, company_id, kind, due_date, amount, items)
+INSERT INTO sdm_credit_bucket (partner_id, company_id, exposure, due_date, amount, items)
 SELECT aml.partner_id, aml.company_id,
        CASE WHEN aml.amount_residual > 0 THEN 'd' ELSE 'c' END,
        COALESCE(aml.date_maturity, aml.date), SUM(aml.amount_residual), COUNT(*)
   FROM account_move_line aml
  WHERE aml.amount_residual <> 0 AND sdm_credit_aml_open(aml)
  GROUP BY 1, 2, 3, 4;
-INSERT INTO sdm_credit_bucket (partner_id, company_id, kind, due_date, amount, items)
+INSERT INTO sdm_credit_bucket (partner_id, company_id, exposure, due_date, amount, items)
 SELECT so.partner_id, so.company_id, 'o', DATE %(no_due)s, SUM(so.sdm_uninvoiced_amount), COUNT(*)
   FROM sale_order so
  WHERE so.state = 'sale' AND so.sdm_uninvoiced_amount > 0
@@ -136,6 +136,9 @@ class SdmCreditBucket(models.AbstractModel):
         built = params.get_param(self._sdm_fingerprint_key)
         if built == FINGERPRINT and sql.table_exists(self.env.cr, "sdm_credit_bucket"):
             return False
+        # A new or changed definition: the table, functions and triggers may differ in shape (columns, argument
+        # names), which CREATE OR REPLACE cannot change; they hold nothing the rebuild does not recompute.
+        self.env.cr.execute(_DROP)
         self.env.cr.execute(_DDL)
         self._sdm_rebuild()
         params.set_param(self._sdm_fingerprint_key, FINGERPRINT)

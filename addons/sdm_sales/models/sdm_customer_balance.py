@@ -5,13 +5,13 @@ from odoo.tools import SQL
 class SdmCustomerBalance(models.Model):
     """Movements of a customer's balances (price adjustment compensation; rebates in sdm_finance): credited by a
     settlement, consumed by orders as a discount line, taken back when a settlement is cancelled. A balance is
-    the sum of its movements, per customer, company and kind."""
+    the sum of its movements, per customer, company and balance type."""
 
     _name = "sdm.customer.balance"
     _description = "Customer Balance Movement"
     _order = "date desc, id desc"
 
-    kind = fields.Selection([("compensation", "Price adjustment compensation")], required=True, index=True)
+    balance_type = fields.Selection([("compensation", "Price adjustment compensation")], required=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -22,8 +22,8 @@ class SdmCustomerBalance(models.Model):
     name = fields.Char(string="Description", required=True)
 
     @api.model
-    def _sdm_balance_of(self, partner, company, kind, lock=False):
-        """The customer's balance of ``kind`` in company currency (one SQL sum); ``lock`` serialises the
+    def _sdm_balance_of(self, partner, company, balance_type, lock=False):
+        """The customer's balance of ``balance_type`` in company currency (one SQL sum); ``lock`` serialises the
         consumers of one customer's balances (``res.partner._sdm_lock_customers``)."""
         partner = partner.commercial_partner_id
         self.flush_model()
@@ -32,10 +32,10 @@ class SdmCustomerBalance(models.Model):
         self.env.cr.execute(
             SQL(
                 "SELECT COALESCE(SUM(amount), 0) FROM sdm_customer_balance "
-                "WHERE partner_id = %s AND company_id = %s AND kind = %s",
+                "WHERE partner_id = %s AND company_id = %s AND balance_type = %s",
                 partner.id,
                 company.id,
-                kind,
+                balance_type,
             )
         )
         return self.env.cr.fetchone()[0]

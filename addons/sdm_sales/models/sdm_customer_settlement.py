@@ -10,7 +10,7 @@ class SdmCustomerSettlementMixin(models.AbstractModel):
 
     A document that owes a customer money (a price notice, a rebate settlement; incentives and expenses later)
     inherits this mixin. It must have ``name``, ``company_id`` and ``currency_id`` (the currency its amounts are
-    in) and say, in ``_sdm_settlement_kind``, which kind of money it settles: the ``kind`` of the customer
+    in) and say, in ``_sdm_balance_type``, which kind of money it settles: the ``balance_type`` of the customer
     balance it credits (``sdm.customer.balance``) and of the product its credit notes use (see
     ``res.company._sdm_settlement_product``). It then pays by:
 
@@ -31,9 +31,9 @@ class SdmCustomerSettlementMixin(models.AbstractModel):
     _name = "sdm.customer.settlement.mixin"
     _description = "Customer Money Settlement"
 
-    # The kind of money settled: a selection value of sdm.customer.balance.kind, and a key of
+    # The kind of money settled: a selection value of sdm.customer.balance.balance_type, and a key of
     # res.company._sdm_settlement_product_sources().
-    _sdm_settlement_kind = None
+    _sdm_balance_type = None
 
     # ------------------------------------------------------------------ hooks
 
@@ -49,7 +49,7 @@ class SdmCustomerSettlementMixin(models.AbstractModel):
 
     def _sdm_settlement_product(self):
         self.ensure_one()
-        return self.company_id._sdm_settlement_product(self._sdm_settlement_kind)
+        return self.company_id._sdm_settlement_product(self._sdm_balance_type)
 
     def _sdm_prepare_credit_note_line_vals(self, amount, name=None):
         """Values of one line of a credit (or debit) note: the settlement product, once, at ``amount`` in the
@@ -80,7 +80,7 @@ class SdmCustomerSettlementMixin(models.AbstractModel):
         """Values of a balance movement of ``amount`` in company currency (positive: credited)."""
         self.ensure_one()
         return {
-            "kind": self._sdm_settlement_kind,
+            "balance_type": self._sdm_balance_type,
             "partner_id": partner.commercial_partner_id.id,
             "company_id": self.company_id.id,
             "amount": amount,
@@ -131,10 +131,12 @@ class SdmCustomerSettlementMixin(models.AbstractModel):
         Balance = self.env["sdm.customer.balance"]
         credited = defaultdict(float)
         for balance in balances.filtered(lambda b: b.amount > 0):
-            credited[balance.partner_id.commercial_partner_id, balance.company_id, balance.kind] += balance.amount
-        for (partner, company, kind), amount in credited.items():
+            credited[balance.partner_id.commercial_partner_id, balance.company_id, balance.balance_type] += (
+                balance.amount
+            )
+        for (partner, company, balance_type), amount in credited.items():
             currency = company.currency_id
-            available = Balance._sdm_balance_of(partner, company, kind, lock=True)
+            available = Balance._sdm_balance_of(partner, company, balance_type, lock=True)
             if currency.compare_amounts(available, amount) < 0:
                 raise UserError(
                     self.env._(
@@ -156,7 +158,10 @@ class SdmCustomerSettlementMixin(models.AbstractModel):
         label = self._sdm_settlement_reversal_label()
         taken_back = self.env["sdm.customer.balance"].create(
             [
-                dict(self._sdm_prepare_balance_vals(balance.partner_id, -balance.amount, name=label), kind=balance.kind)
+                dict(
+                    self._sdm_prepare_balance_vals(balance.partner_id, -balance.amount, name=label),
+                    balance_type=balance.balance_type,
+                )
                 for balance in balances
             ]
         )

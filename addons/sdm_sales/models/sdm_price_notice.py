@@ -19,7 +19,7 @@ class SdmPriceNotice(models.Model):
     currency_id = fields.Many2one(
         "res.currency", required=True, tracking=True, default=lambda self: self.env.company.currency_id
     )
-    kind = fields.Selection(
+    direction = fields.Selection(
         [("decrease", "Price decrease"), ("increase", "Price increase")],
         default="decrease",
         required=True,
@@ -290,7 +290,7 @@ class SdmPriceNotice(models.Model):
         return True
 
     def write(self, vals):
-        frozen = {"effective_date", "kind", "basis", "lookback_days", "scope", "currency_id", "product_line_ids"}
+        frozen = {"effective_date", "direction", "basis", "lookback_days", "scope", "currency_id", "product_line_ids"}
         if frozen & set(vals) and any(n.state in ("approved", "settled") for n in self):
             raise UserError(
                 self.env._(

@@ -39,7 +39,7 @@ class SdmPriceNoticeCompute(models.Model):
         self.env.flush_all()
         cr.execute(SQL("DELETE FROM sdm_price_notice_line WHERE notice_id = %s", self.id))
         self.invalidate_recordset(["line_ids"])
-        if self.kind != "decrease":
+        if self.direction != "decrease":
             return
         company = self.company_id
         rate = company.currency_id._convert(1.0, self.currency_id, company, self.effective_date, round=False)
@@ -208,7 +208,7 @@ class SdmPriceNoticeCompute(models.Model):
         """Confirmed order lines of the scope with nothing delivered or invoiced yet, above the new price."""
         self.ensure_one()
         self.order_line_ids.unlink()
-        if not self.reprice_orders or self.kind != "decrease":
+        if not self.reprice_orders or self.direction != "decrease":
             return
         domain = [
             ("state", "=", "sale"),

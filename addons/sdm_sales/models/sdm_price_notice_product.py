@@ -41,9 +41,9 @@ class SdmPriceNoticeProduct(models.Model):
             compare = line.currency_id.compare_amounts(line.new_price, line.old_price)
             if line.old_price < 0 or line.new_price < 0:
                 message = self.env._("%(notice)s, %(product)s: prices cannot be negative (old %(old)s, new %(new)s).")
-            elif notice.kind == "decrease" and compare >= 0:
+            elif notice.direction == "decrease" and compare >= 0:
                 message = self.env._("%(notice)s is a price decrease, but %(product)s goes from %(old)s to %(new)s.")
-            elif notice.kind == "increase" and compare <= 0:
+            elif notice.direction == "increase" and compare <= 0:
                 message = self.env._("%(notice)s is a price increase, but %(product)s goes from %(old)s to %(new)s.")
             else:
                 continue

@@ -13,7 +13,7 @@ class SdmPriceNoticeSettlement(models.Model):
     _name = "sdm.price.notice"
     _inherit = ["sdm.price.notice", "sdm.customer.settlement.mixin"]
 
-    _sdm_settlement_kind = "compensation"
+    _sdm_balance_type = "compensation"
 
     def action_settle(self):
         """One credit note (or one balance movement) per customer. Two clicks or two users at once are served

@@ -1,7 +1,8 @@
 """One home for the XLSX downloads of every SDM addon: the cell formats, the title, header rows, column widths,
-rows written by each column's kind, totals under the columns that total, and the download itself.
+rows written by each column's value type, totals under the columns that total, and the download itself.
 
-A wizard inherits ``sdm.xlsx.mixin``, defines its columns once — ``(key, label, kind, width, total)`` — and writes::
+A wizard inherits ``sdm.xlsx.mixin``, defines its columns once — ``(key, label, value_type, width, total)`` —
+and writes::
 
     book = self._sdm_xlsx_workbook()
     sheet = book.add_sheet(self.env._("Statement"))
@@ -23,10 +24,10 @@ from xlsxwriter.utility import xl_range
 
 from odoo import models
 
-XlsxColumn = namedtuple("XlsxColumn", "key label kind width total", defaults=("text", 12, False))
+XlsxColumn = namedtuple("XlsxColumn", "key label value_type width total", defaults=("text", 12, False))
 
 # What a cell holds: its number format (and, for cells to fill in or not to touch, its colour).
-KINDS = {
+VALUE_FORMATS = {
     "text": {},
     "date": {"num_format": "yyyy-mm-dd"},
     "money": {"num_format": "#,##0.00"},
@@ -48,22 +49,22 @@ STYLES = {
 
 
 class SdmXlsxWorkbook:
-    """An in-memory workbook whose formats are made once per (kind, style)."""
+    """An in-memory workbook whose formats are made once per (value_type, style)."""
 
     def __init__(self):
         self._output = io.BytesIO()
         self.book = xlsxwriter.Workbook(self._output, {"in_memory": True})
         self._formats = {}
 
-    def format(self, kind="text", style=None):
-        key = (kind, style)
+    def format(self, value_type="text", style=None):
+        key = (value_type, style)
         if key not in self._formats:
-            if kind == "title":
+            if value_type == "title":
                 properties = {"bold": True, "font_size": 14}
-            elif kind == "note":
+            elif value_type == "note":
                 properties = {}
             else:
-                properties = {**STYLES[style], **KINDS[kind]}
+                properties = {**STYLES[style], **VALUE_FORMATS[value_type]}
             self._formats[key] = self.book.add_format(properties)
         return self._formats[key]
 
@@ -128,9 +129,9 @@ class SdmXlsxTable:
         else:
             worksheet.write_string(row, 0, text, fmt)
 
-    def write_cell(self, row, key, value, style=None, kind=None):
+    def write_cell(self, row, key, value, style=None, value_type=None):
         col = self.col(key)
-        fmt = self.workbook.format(kind or self.columns[col].kind, style)
+        fmt = self.workbook.format(value_type or self.columns[col].value_type, style)
         worksheet = self.sheet.worksheet
         if value is None or value is False or value == "":
             worksheet.write_blank(row, col, None, fmt)
@@ -143,7 +144,7 @@ class SdmXlsxTable:
 
     def write_formula(self, row, key, formula, style=None):
         col = self.col(key)
-        self.sheet.worksheet.write_formula(row, col, formula, self.workbook.format(self.columns[col].kind, style))
+        self.sheet.worksheet.write_formula(row, col, formula, self.workbook.format(self.columns[col].value_type, style))
 
     def write_row(self, row, values, style=None):
         """``values`` by column key; the columns it leaves out stay blank (in the row's style)."""

@@ -12,7 +12,7 @@ class TestCreditAggregates(SdmCreditCommon):
     def _buckets(self):
         self.env.flush_all()
         self.cr.execute(
-            """SELECT partner_id, company_id, kind, due_date, ROUND(SUM(amount), 2), SUM(items)
+            """SELECT partner_id, company_id, exposure, due_date, ROUND(SUM(amount), 2), SUM(items)
                  FROM sdm_credit_bucket GROUP BY 1, 2, 3, 4
                HAVING ROUND(SUM(amount), 2) <> 0 OR SUM(items) <> 0 ORDER BY 1, 2, 3, 4"""
         )

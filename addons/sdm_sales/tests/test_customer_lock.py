@@ -44,7 +44,7 @@ class TestCustomerLock(TransactionCase):
             partner.sdm_credit_limit = 10000.0
             balance = env["sdm.customer.balance"].create(
                 {
-                    "kind": "compensation",
+                    "balance_type": "compensation",
                     "partner_id": partner.id,
                     "company_id": company.id,
                     "amount": 100.0,

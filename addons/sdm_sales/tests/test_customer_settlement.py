@@ -57,7 +57,14 @@ class TestCustomerSettlement(CompensationCommon):
         credit = notice._sdm_create_balance(self.contact_a, 40.0)
         self.assertRecordValues(
             credit,
-            [{"kind": "compensation", "partner_id": self.customer_a.id, "amount": 40.0, "notice_id": notice.id}],
+            [
+                {
+                    "balance_type": "compensation",
+                    "partner_id": self.customer_a.id,
+                    "amount": 40.0,
+                    "notice_id": notice.id,
+                }
+            ],
         )
         notice._sdm_create_balance(self.customer_a, -15.0)
         self.assertEqual(self._balance_of(self.customer_a), 25.0)
@@ -157,7 +164,7 @@ class TestCustomerSettlement(CompensationCommon):
         self.assertEqual(notice.state, "approved")
         # Orders using a compensation balance ask the same question.
         self.Balance.create(
-            {"kind": "compensation", "partner_id": self.customer_a.id, "amount": 10.0, "name": "Credit"}
+            {"balance_type": "compensation", "partner_id": self.customer_a.id, "amount": 10.0, "name": "Credit"}
         )
         order = self._create_order(self.customer_a)
         with self.assertRaises(UserError) as caught:

@@ -71,7 +71,7 @@ class TestPriceCompensation(CompensationCommon):
         notice.action_compute()
         line_c = self._line(notice, self.customer_c)
         self.assertEqual((line_c.eligible_qty, line_c.price_paid, line_c.amount), (5, 70, 0))
-        increase = self._notice(kind="increase", old_price=100, new_price=110)
+        increase = self._notice(direction="increase", old_price=100, new_price=110)
         increase.action_compute()
         self.assertFalse(increase.line_ids)
 

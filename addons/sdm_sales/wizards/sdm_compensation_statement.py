@@ -41,7 +41,7 @@ class SdmCompensationStatement(models.TransientModel):
         )
 
     def _sdm_columns(self):
-        """The statement's columns, once: key, label, kind, width, totalled."""
+        """The statement's columns, once: key, label, value type, width, totalled."""
         return [
             ("notice", self.env._("Notice"), "text", 16),
             ("date", self.env._("Effective Date"), "date", 12),
