@@ -5,7 +5,7 @@ SCORE_MIN, SCORE_MAX = 1, 9
 
 
 class SdmDefenseReview(models.Model):
-    """Defense review (防御检讨) of an existing customer on a scorecard: a snapshot once confirmed."""
+    """Defense review (防御评估) of an existing customer on a scorecard: a snapshot once confirmed."""
 
     _name = "sdm.defense.review"
     _description = "Customer Defense Review"

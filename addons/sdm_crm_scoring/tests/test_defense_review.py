@@ -36,7 +36,7 @@ class TestDefenseReview(SdmSalesCommon):
         self.assertEqual(chinese[0].name, "积极参与客户商业计划的推进")
         self.assertEqual(chinese[1].name, "交货及时率")
         self.assertEqual(chinese[5].name, "占有率")
-        self.assertEqual(self.wall.with_context(lang="zh_CN").name, "既有客户销售防御检讨表（围墙准则）")
+        self.assertEqual(self.wall.with_context(lang="zh_CN").name, "既有客户销售防御评估表（围墙准则）")
 
     def test_weighted_and_normalised_scores_by_hand(self):
         review = self._review()
