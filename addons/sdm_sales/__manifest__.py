@@ -27,6 +27,7 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/sdm_net_sales_line_views.xml",
+        "views/sdm_collection_line_views.xml",
         "views/sdm_sales_menus.xml",
     ],
     "assets": {

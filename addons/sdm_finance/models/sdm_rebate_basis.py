@@ -143,24 +143,18 @@ class SdmRebateBasis(models.Model):
                  GROUP BY s.idx, n.partner_id, n.move_id, n.invoice_date
             ),
             collected AS (
-                SELECT s.idx, am.commercial_partner_id AS partner_id, am.id AS move_id, apr.id AS partial_id,
-                       apr.max_date AS date,
-                       SUM(n.amount) * MAX(apr.amount) / NULLIF(MAX(am.amount_total_signed), 0) AS amount,
+                SELECT s.idx, col.partner_id, col.invoice_id AS move_id, col.partial_id, col.date,
+                       SUM(n.amount) * MAX(col.amount) / NULLIF(MAX(am.amount_total_signed), 0) AS amount,
                        NULL::numeric AS qty
                   FROM sdm_rb_scope sc
                   JOIN sdm_rb_spec s ON s.idx = sc.idx AND s.basis = 'collected'
-                  JOIN account_move am
-                    ON am.commercial_partner_id = sc.partner_id AND am.company_id = s.company_id
-                   AND am.move_type = 'out_invoice' AND am.state = 'posted'
-                  JOIN account_move_line rec ON rec.move_id = am.id
-                  JOIN account_partial_reconcile apr
-                    ON apr.debit_move_id = rec.id AND apr.max_date BETWEEN s.date_from AND s.date_to
-                  JOIN account_move_line pay ON pay.id = apr.credit_move_id
-                  JOIN account_move pm ON pm.id = pay.move_id
+                  JOIN (%(collections)s) col
+                    ON col.partner_id = sc.partner_id AND col.company_id = s.company_id
+                   AND col.date BETWEEN s.date_from AND s.date_to
+                  JOIN account_move am ON am.id = col.invoice_id AND am.move_type = 'out_invoice'
                   JOIN (%(paid_net_sales)s) n ON n.move_id = am.id
-                 WHERE (pm.origin_payment_id IS NOT NULL OR pm.statement_line_id IS NOT NULL)
-                   %(invoice_filter)s
-                 GROUP BY s.idx, am.commercial_partner_id, am.id, apr.id, apr.max_date
+                 WHERE true %(invoice_filter)s
+                 GROUP BY s.idx, col.partner_id, col.invoice_id, col.partial_id, col.date
             )
             SELECT c.idx, c.partner_id, c.move_id, c.partial_id, c.date, c.amount, c.qty
               FROM (SELECT * FROM invoiced UNION ALL SELECT * FROM collected) c
@@ -170,7 +164,9 @@ class SdmRebateBasis(models.Model):
             qty=qty,
             net_sales=NetSales._sdm_net_sales_query(),
             net_sales_filter=product_filter(SQL("n.product_id")),
-            # The paid invoices' untaxed share comes from the same net sales lines.
+            # Receipts applied to invoices (one definition, sdm_sales); the paid invoices' untaxed share comes
+            # from the same net sales lines.
+            collections=self.env["sdm.collection.line"]._sdm_collection_query(applied=True),
             paid_net_sales=NetSales._sdm_net_sales_query(where=SQL("am.move_type = 'out_invoice'")),
             invoice_filter=product_filter(SQL("n.product_id")),
             counted_filter=counted_filter,

@@ -10,7 +10,7 @@ class SdmSalesAchievement(models.Model):
     """Target against actual per plan node and month (达成), written by SQL so pivots and graphs read a plain
     table. Actuals: posted customer invoices net of credit notes (or confirmed orders — company setting),
     gross profit from the invoice lines' cost (the order line's cost from sale_margin, else the product's cost),
-    collections from customer payments."""
+    collections from the shared collection lines (credited to whoever sold the invoice paid)."""
 
     _name = "sdm.sales.achievement"
     _inherit = ["sdm.ratio.mixin"]
@@ -106,20 +106,19 @@ class SdmSalesAchievement(models.Model):
                 product_cost=product_cost,
                 **params,
             )
+        # Collections (one definition, sdm_sales): receipts applied to invoices credited to whoever sold, receipts
+        # not applied yet to the customer's salesperson, so that a month counts all the money received.
         collections = SQL(
             """
-            SELECT cp.user_id, cp.sdm_branch_id AS team_id, cp.sdm_region_id AS region_id, NULL AS categ_path,
-                   date_trunc('month', pay.date)::date AS month,
-                   0 AS amount, 0 AS quantity, 0 AS margin, SUM(pay.amount_company_currency_signed) AS collections
-              FROM account_payment pay
-              JOIN res_partner p ON p.id = pay.partner_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
-             WHERE pay.company_id = %(company)s AND pay.partner_type = 'customer'
-               AND pay.state IN ('in_process', 'paid')
-               AND pay.date BETWEEN %(date_from)s AND %(date_to)s
+            SELECT c.user_id, c.team_id, c.sdm_region_id AS region_id, NULL AS categ_path,
+                   date_trunc('month', c.date)::date AS month,
+                   0 AS amount, 0 AS quantity, 0 AS margin, SUM(c.amount) AS collections
+              FROM (%(collections)s) c
              GROUP BY 1, 2, 3, 4, 5
             """,
-            **params,
+            collections=self.env["sdm.collection.line"]._sdm_collection_query(
+                company_ids=[company.id], date_from=date_from, date_to=date_to
+            ),
         )
         return SQL("%s UNION ALL %s", sales, collections)
 

@@ -368,3 +368,36 @@ class TestPlanExport(PlanCommon):
         with __import__("zipfile").ZipFile(io.BytesIO(data)) as archive:
             charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
         self.assertEqual(len(charts), regions, "one native chart per region (and the company)")
+
+
+class TestPlanCollections(PlanCommon):
+    def test_collections_are_credited_to_whoever_sold(self):
+        """A customer handed over to another salesperson pays an invoice of the first one: the collection counts
+        for the invoice's salesperson and branch; a receipt not applied yet counts for the customer's."""
+        plan = self._plan()
+        invoice = self._invoice(self.customer_a, self.user_sales_a, self.branch_sh, date(2026, 3, 10), 10)
+        self.customer_a.user_id = self.user_sales_c
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"amount": 600, "payment_date": date(2026, 4, 2)}
+        )._create_payments()
+        advance = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.customer_b.id,
+                "amount": 250,
+                "date": date(2026, 4, 20),
+            }
+        )
+        advance.action_post()
+        Achievement = self.env["sdm.sales.achievement"]
+        Achievement._sdm_refresh(plan, as_of=date(2026, 6, 30))
+
+        def april(record):
+            node = self._node(plan, record)
+            return Achievement.search([("node_id", "=", node.id), ("month", "=", date(2026, 4, 1))]).actual_collections
+
+        self.assertEqual(april(self.user_sales_a), 600)
+        self.assertEqual(april(self.branch_sh), 600)
+        self.assertEqual(april(self.user_sales_c), 0, "the customer's salesperson of today sold nothing")
+        self.assertEqual(april(self.user_sales_b), 250, "unapplied: the customer's salesperson")
