@@ -59,7 +59,11 @@ class TestScoringReaderLanguage(PlatformCommon):
         review = self._review(wall, self.user_sales_a)
         line = review.line_ids.filtered(lambda line: line.criterion_id == wall.criterion_ids[1])
         line.write(
-            {"action": "Weekly delivery call", "action_date": date(2026, 12, 15), "action_user_id": self.user_sales_b.id}
+            {
+                "action": "Weekly delivery call",
+                "action_date": date(2026, 12, 15),
+                "action_user_id": self.user_sales_b.id,
+            }
         )
         review.line_ids.write({"score": 5, "target_score": 5})
         review.with_context(lang="en_US").action_confirm()
