@@ -1,6 +1,10 @@
+from datetime import date
+
 from odoo.exceptions import UserError
 from odoo.tests import Form
+from odoo.tools import html2plaintext
 
+from .compensation_common import CompensationCommon
 from .credit_common import SdmCreditCommon
 
 
@@ -95,3 +99,35 @@ class TestReaderLanguage(SdmCreditCommon):
         self.customer_b.lang = False
         self.assertEqual(order._sdm_for_customer(self.customer_b, lambda o: o.env.lang), "zh_CN")
         self.assertEqual(order._sdm_number(9.719999999999999), "9.72")
+
+
+class TestCompensationReaderLanguage(CompensationCommon):
+    """A price notice's credit notes are written in each customer's language; its chatter notes in the company's
+    (a notice has no responsible user), amounts as money."""
+
+    def test_credit_notes_in_customers_language_notes_in_companys(self):
+        zh = self.env(context=dict(self.env.context, lang="zh_CN"))
+        en = self.env(context=dict(self.env.context, lang="en_US"))
+        self.customer_a.lang = "zh_CN"
+        self.customer_b.lang = "en_US"
+        self.company.partner_id.lang = "zh_CN"
+        self._invoice(self.customer_b, 5, 100, date(2026, 9, 15))
+        notice = self._notice(basis="invoiced").with_context(lang="en_US")
+        notice.action_compute()
+        computed = zh._(
+            "Computed for %(count)s customer(s), compensation %(amount)s.",
+            count=2,
+            amount=notice._sdm_money(190.0, notice.currency_id),
+        )
+        self.assertNotIn("Computed for", computed, "the zh_CN translation exists")
+        self.assertIn(computed, html2plaintext(notice.message_ids[0].body))
+        notice.with_user(self.manager).action_approve()
+        notice.with_context(lang="en_US").action_settle()
+        moves = {move.partner_id: move for move in notice.move_ids}
+        self.assertEqual(moves[self.customer_a].ref, zh._("Price adjustment %s", notice.name))
+        self.assertEqual(moves[self.customer_b].ref, en._("Price adjustment %s", notice.name))
+        label_a = moves[self.customer_a].invoice_line_ids.name
+        self.assertTrue(label_a.startswith(f"{notice.name}："), label_a)
+        self.assertTrue(moves[self.customer_b].invoice_line_ids.name.startswith(f"{notice.name}: "))
+        # Quantities and prices with fixed decimals, never a float repr.
+        self.assertRegex(moves[self.customer_b].invoice_line_ids.name, r", 5\.00 × \(.*100\.00.* − .*80\.00.*\)$")
