@@ -207,12 +207,22 @@ class ResPartner(models.Model):
         even when one of them cannot be brought up to date. Returns the number of customers left."""
         params = self.env["ir.config_parameter"].sudo()
         cursor = int(params.get_param(ALERT_CURSOR_PARAM, 0) or 0)
-        reasons = {}
         companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
-        for company in companies:
-            for partner_id, texts in self._sdm_defense_alert_reasons(company, today).items():
-                reasons.setdefault(partner_id, []).extend(texts)
-        texts = {partner_id: "\n".join(lines) for partner_id, lines in reasons.items()}
+        by_lang = {}
+
+        def texts_in(lang):
+            """The reasons of every customer at risk, in ``lang`` (computed once per language)."""
+            if lang not in by_lang:
+                reasons = {}
+                for company in companies:
+                    found = self.with_context(lang=lang)._sdm_defense_alert_reasons(company, today)
+                    for partner_id, lines in found.items():
+                        reasons.setdefault(partner_id, []).extend(lines)
+                by_lang[lang] = {partner_id: "\n".join(lines) for partner_id, lines in reasons.items()}
+            return by_lang[lang]
+
+        # The reason kept on the customer is in the company's language; each alert in its assignee's.
+        texts = texts_in(self._sdm_installed_lang(self._sdm_company_lang()))
         cleared = self.search([("sdm_at_risk", "=", True), ("id", "not in", list(texts))])
         cleared.write({"sdm_at_risk": False, "sdm_risk_reason": False})
         todo = self._sdm_defense_alerts_todo(texts).filtered(lambda p: p.id > cursor)
@@ -224,11 +234,12 @@ class ResPartner(models.Model):
                 partner.write({"sdm_at_risk": True, "sdm_risk_reason": text})
             open_for = partner.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
             for user in partner._sdm_alert_users() - open_for:
-                partner.activity_schedule(
+                lang = self._sdm_installed_lang(user.lang)
+                partner._sdm_activity_schedule(
                     ALERT_ACTIVITY,
-                    user_id=user.id,
-                    summary=self.env._("Customer at risk: %s", partner.display_name),
-                    note=text,
+                    user,
+                    summary=lambda p: p.env._("Customer at risk: %s", p.display_name),
+                    note=texts_in(lang)[partner.id],
                 )
         remaining = len(todo) - len(batch)
         params.set_param(ALERT_CURSOR_PARAM, batch[-1].id if remaining else 0)

@@ -175,21 +175,21 @@ class SdmDefenseReview(models.Model):
                         )
                     )
         for line in self.line_ids.filtered(lambda line: line.action and line.action_date):
-            line.review_id.activity_schedule(
+            line.review_id._sdm_activity_schedule(
                 "mail.mail_activity_data_todo",
+                line.action_user_id or line.review_id.user_id or self.env.user,
                 date_deadline=line.action_date,
-                summary=line.criterion_id.name,
+                summary=lambda r, line=line: line.criterion_id.with_env(r.env).name,
                 note=line.action,
-                user_id=(line.action_user_id or line.review_id.user_id or self.env.user).id,
             )
         self.write({"state": "confirmed"})
         for review in self:
-            review.message_post(
-                body=self.env._(
+            review._sdm_post_note(
+                lambda r: r.env._(
                     "Review confirmed: score %(score)s / 100, target %(target)s, gap %(gap)s.",
-                    score=review.score,
-                    target=review.target_score,
-                    gap=review.gap,
+                    score=r._sdm_number(r.score),
+                    target=r._sdm_number(r.target_score),
+                    gap=r._sdm_number(r.gap),
                 )
             )
         return True

@@ -91,7 +91,9 @@ class SdmRebateAccrual(models.Model):
     @api.model
     def _sdm_post(self, agreement, partner_id, as_of, amount):
         company = agreement.company_id
-        label = self.env._("Rebate accrual %(agreement)s", agreement=agreement.name)
+        label = agreement._sdm_in_lang(
+            agreement._sdm_company_lang(), lambda a: a.env._("Rebate accrual %(agreement)s", agreement=a.name)
+        )
         move = (
             self.env["account.move"]
             .with_company(company)
@@ -144,7 +146,9 @@ class SdmRebateAccrual(models.Model):
                 [
                     {
                         "date": max(date or fields.Date.context_today(self), accrual.date),
-                        "ref": self.env._("Reversal of %s", accrual.move_id.ref),
+                        "ref": accrual._sdm_in_lang(
+                            accrual._sdm_company_lang(), lambda a: a.env._("Reversal of %s", a.move_id.ref)
+                        ),
                     }
                 ]
             )

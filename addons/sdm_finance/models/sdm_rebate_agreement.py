@@ -252,11 +252,11 @@ class SdmRebateAgreement(models.Model):
         # the next version.
         for agreement in active:
             super(SdmRebateAgreement, agreement).write(agreement._sdm_next_tier_version(vals["tier_ids"]))
-            agreement.message_post(
-                body=self.env._(
+            agreement._sdm_post_note(
+                lambda a: a.env._(
                     "Tier table changed: version %(version)s replaces version %(old)s, which stays in the history.",
-                    version=agreement.version,
-                    old=agreement.version - 1,
+                    version=a.version,
+                    old=a.version - 1,
                 )
             )
         rest = {key: value for key, value in vals.items() if key != "tier_ids"}

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date, formatLang
+from odoo.tools import format_date
 
 
 class SdmRebateSettlement(models.Model):
@@ -91,11 +91,7 @@ class SdmRebateSettlement(models.Model):
         self.write({"state": "validated"})
         self.env["sdm.rebate.accrual"]._sdm_reverse_open(self.agreement_id, self.partner_id)
         for settlement in self:
-            settlement.message_post(
-                body=self.env._(
-                    "Validated: %s.", formatLang(self.env, settlement.amount, currency_obj=settlement.currency_id)
-                )
-            )
+            settlement._sdm_post_note(lambda s: s.env._("Validated: %s.", s._sdm_money(s.amount, s.currency_id)))
         self.env["sdm.rebate.progress"]._sdm_refresh(self.agreement_id)
         return True
 
@@ -123,10 +119,10 @@ class SdmRebateSettlement(models.Model):
         if self.agreement_id.settlement_mode == "balance":
             self.balance_id = self._sdm_create_balance(self.partner_id, self.amount)
         elif sign > 0:
-            line_vals = self._sdm_prepare_credit_note_line_vals(self.amount)
+            line_vals = self._sdm_with_customer_lang(self.partner_id)._sdm_prepare_credit_note_line_vals(self.amount)
             self.move_id = self._sdm_create_credit_note(self.partner_id, [line_vals])
         else:
-            line_vals = self._sdm_prepare_credit_note_line_vals(-self.amount)
+            line_vals = self._sdm_with_customer_lang(self.partner_id)._sdm_prepare_credit_note_line_vals(-self.amount)
             self.move_id = self._sdm_create_debit_note(self.partner_id, [line_vals])
 
     def action_cancel(self):

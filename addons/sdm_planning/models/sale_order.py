@@ -37,25 +37,30 @@ class SaleOrder(models.Model):
             for allocation in allocations:
                 left = allocation.quantity - consumed.get(allocation.id, 0.0)
                 if needed[allocation.product_id] > left:
-                    problems.append(
-                        self.env._(
-                            "%(product)s: %(qty)s ordered, %(left)s left of the %(allocated)s allocated to %(region)s",
-                            product=allocation.product_id.display_name,
-                            qty=needed[allocation.product_id],
-                            left=left,
-                            allocated=allocation.quantity,
-                            region=allocation.region_id.name,
-                        )
+                    problems.append((allocation, needed[allocation.product_id], left))
+            if not problems:
+                continue
+
+            def message(reader, order=order, problems=problems):
+                qty = lambda value: reader._sdm_number(value, dp="Product Unit of Measure")  # noqa: E731
+                lines = [
+                    reader.env._(
+                        "%(product)s: %(qty)s ordered, %(left)s left of the %(allocated)s allocated to %(region)s",
+                        product=allocation.product_id.with_env(reader.env).display_name,
+                        qty=qty(ordered),
+                        left=qty(left),
+                        allocated=qty(allocation.quantity),
+                        region=allocation.region_id.name,
                     )
-            if problems:
-                order._sdm_warn_or_block(
-                    mode,
-                    self.env._(
-                        "Order %(order)s exceeds the regional allocation:\n%(lines)s",
-                        order=order.name,
-                        lines="\n".join(problems),
-                    ),
+                    for allocation, ordered, left in problems
+                ]
+                return reader.env._(
+                    "Order %(order)s exceeds the regional allocation:\n%(lines)s",
+                    order=order.name,
+                    lines="\n".join(lines),
                 )
+
+            order._sdm_warn_or_block(mode, message)
 
     def action_confirm(self):
         self.filtered(lambda o: o.state in ("draft", "sent"))._sdm_check_allocations()

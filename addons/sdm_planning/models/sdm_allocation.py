@@ -139,10 +139,10 @@ class SdmAllocationTransfer(models.Model):
             transfer.to_allocation_id.quantity += transfer.quantity
             transfer.write({"state": "approved", "approved_by_id": self.env.uid})
             for allocation in (source, transfer.to_allocation_id):
-                allocation.message_post(
-                    body=self.env._(
+                allocation._sdm_post_note(
+                    lambda a, transfer=transfer, source=source: a.env._(
                         "Transfer of %(qty)s from %(origin)s to %(target)s approved: %(reason)s",
-                        qty=transfer.quantity,
+                        qty=a._sdm_number(transfer.quantity, dp="Product Unit of Measure"),
                         origin=source.region_id.name,
                         target=transfer.to_allocation_id.region_id.name,
                         reason=transfer.reason,

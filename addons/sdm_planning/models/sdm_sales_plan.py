@@ -52,7 +52,11 @@ class SdmSalesPlan(models.Model):
     @api.depends("year", "version")
     def _compute_name(self):
         for plan in self:
-            plan.name = self.env._("Sales Plan %(year)s v%(version)s", year=plan.year, version=plan.version)
+            # Named once, in the company's language (a stored name is read by everybody in the company).
+            plan.name = plan._sdm_in_lang(
+                plan._sdm_company_lang(),
+                lambda p: p.env._("Sales Plan %(year)s v%(version)s", year=p.year, version=p.version),
+            )
 
     @api.depends("year", "company_id")
     def _compute_dates(self):
@@ -165,8 +169,8 @@ class SdmSalesPlan(models.Model):
             for user in self.env.ref("sdm_sales.group_sdm_planner").users.filtered(
                 lambda u, p=plan: p.company_id in u.company_ids
             ):
-                plan.activity_schedule(
-                    "mail.mail_activity_data_todo", user_id=user.id, summary=self.env._("Approve %s", plan.name)
+                plan._sdm_activity_schedule(
+                    "mail.mail_activity_data_todo", user, summary=lambda p: p.env._("Approve %s", p.name)
                 )
         return True
 
@@ -236,7 +240,7 @@ class SdmSalesPlan(models.Model):
             }
         )
         self._sdm_copy_nodes(revision)
-        revision.message_post(body=self.env._("Revision of %(plan)s: %(reason)s", plan=self.name, reason=reason))
+        revision._sdm_post_note(lambda r: r.env._("Revision of %(plan)s: %(reason)s", plan=self.name, reason=reason))
         return revision
 
     def _sdm_copy_nodes(self, target):

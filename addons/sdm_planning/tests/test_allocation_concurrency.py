@@ -84,7 +84,7 @@ class TestAllocationConcurrency(TransactionCase):
         outcome = two_transactions(self.registry, lambda cr, i: self._confirm(cr, self.ids_["orders"][i]))
         self.assertEqual(outcome.get("first"), "done")
         self.assertEqual(outcome.get("second"), "serialization failure")
-        self.assertIn("4.0 left of the 10.0", outcome.get("retry", ""))
+        self.assertIn("4.00 left of the 10.00", outcome.get("retry", ""))
         with self.registry.cursor() as cr:
             cr.execute("SELECT state FROM sale_order WHERE id = ANY(%s) ORDER BY id", [self.ids_["orders"]])
             self.assertEqual([row[0] for row in cr.fetchall()], ["sale", "draft"])

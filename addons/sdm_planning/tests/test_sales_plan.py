@@ -320,7 +320,7 @@ class TestAllocations(PlanCommon):
         second = self._create_order(self.customer_c, qty=5)
         with self.assertRaises(UserError) as caught:
             second.action_confirm()
-        self.assertIn("2.0 left of the 10.0", str(caught.exception))
+        self.assertIn("2.00 left of the 10.00", str(caught.exception))
         self.assertEqual(second.state, "draft")
         self.company.sdm_allocation_mode = "warn"
         second.action_confirm()

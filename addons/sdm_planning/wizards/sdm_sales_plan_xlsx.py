@@ -6,8 +6,6 @@ import openpyxl
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-MEASURE_LABELS = {"amount": "Sales", "quantity": "Quantity", "margin": "Gross Profit", "collections": "Collections"}
-
 
 class SdmSalesPlanXlsx(models.TransientModel):
     """XLSX round-trip of a plan: download the nodes × months template of one measure, fill it, upload it back.
@@ -134,10 +132,10 @@ class SdmSalesPlanXlsx(models.TransientModel):
             line = node.line_ids.filtered(lambda line, m=month: line.month == m)
             if line[self.measure] != value:
                 line[self.measure] = value
-        self.plan_id.message_post(
-            body=self.env._(
+        self.plan_id._sdm_post_note(
+            lambda p: p.env._(
                 "%(measure)s imported from %(file)s.",
-                measure=MEASURE_LABELS[self.measure],
+                measure=dict(self._fields["measure"]._description_selection(p.env))[self.measure],
                 file=self.file_name or "XLSX",
             )
         )

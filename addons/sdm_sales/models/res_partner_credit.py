@@ -398,11 +398,16 @@ class ResPartner(models.Model):
                 cumulative += amount
                 result = partner._sdm_credit_evaluate(company, cumulative, order, position)
                 if result.get("warned") and document:
-                    document.message_post(body=partner._sdm_credit_message(company, result, checkpoint))
+                    document._sdm_post_note(partner._sdm_credit_message_fn(company, result, checkpoint))
                 if not result["ok"]:
                     raise partner._sdm_credit_error(company, result, checkpoint)
                 results.append(result)
         return results
+
+    def _sdm_credit_message_fn(self, company, result, checkpoint):
+        """The credit message as a text for ``_sdm_post_note`` / ``_sdm_for_reader``: written in the reader's
+        language."""
+        return lambda reader: self.with_context(lang=reader.env.lang)._sdm_credit_message(company, result, checkpoint)
 
     def _sdm_credit_message(self, company, result, checkpoint):
         """A translated explanation naming the customer, the figures and the overdue invoices."""
@@ -438,7 +443,7 @@ class ResPartner(models.Model):
                     tolerance=self.sdm_credit_overdue_days,
                     maximum=money(self.sdm_credit_overdue_max) if self.sdm_credit_overdue_max else env._("none"),
                     invoices=", ".join(
-                        f"{invoice.name} ({fields.Date.to_string(due or invoice.date)})" for invoice, due in invoices
+                        f"{invoice.name} ({self._sdm_date(due or invoice.date)})" for invoice, due in invoices
                     ),
                 )
             )

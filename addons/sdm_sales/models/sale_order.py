@@ -150,34 +150,38 @@ class SaleOrder(models.Model):
                     available = product.virtual_available
                     rounding = product.uom_id.rounding
                     if fields.Float.compare(needed[product], available, precision_rounding=rounding) > 0:
-                        shortfalls.append(
-                            self.env._(
-                                "%(product)s: ordered %(qty)s %(uom)s, forecasted %(available)s, short %(short)s",
-                                product=product.display_name,
-                                qty=needed[product],
-                                uom=product.uom_id.name,
-                                available=available,
-                                short=fields.Float.round(needed[product] - available, precision_rounding=rounding),
-                            )
-                        )
+                        shortfalls.append((product, needed[product], available))
                 if not shortfalls:
                     continue
-                order._sdm_warn_or_block(
-                    mode,
-                    self.env._(
+
+                def message(reader, order=order, shortfalls=shortfalls):
+                    qty = lambda value: reader._sdm_number(value, dp="Product Unit of Measure")  # noqa: E731
+                    lines = [
+                        reader.env._(
+                            "%(product)s: ordered %(qty)s %(uom)s, forecasted %(available)s, short %(short)s",
+                            product=product.with_context(lang=reader.env.lang).display_name,
+                            qty=qty(ordered),
+                            uom=product.uom_id.with_context(lang=reader.env.lang).name,
+                            available=qty(available),
+                            short=qty(ordered - available),
+                        )
+                        for product, ordered, available in shortfalls
+                    ]
+                    return reader.env._(
                         "Not enough forecasted stock in warehouse %(warehouse)s for order %(order)s:\n%(lines)s",
                         warehouse=order.warehouse_id.name,
                         order=order.name,
-                        lines="\n".join(shortfalls),
-                    ),
-                )
+                        lines="\n".join(lines),
+                    )
+
+                order._sdm_warn_or_block(mode, message)
 
     def _sdm_warn_or_block(self, mode, message):
         """An order control's outcome: ``block`` refuses with the message, ``warn`` logs it on the order."""
         self.ensure_one()
         if mode == "block":
-            raise UserError(message)
-        self.message_post(body=message)
+            raise UserError(self._sdm_in_lang(self.env.lang, message))
+        self._sdm_post_note(message)
 
     def _sdm_balance_types(self):
         """Customer balances an order consumes, in this order (sdm_finance adds rebates)."""
@@ -226,7 +230,9 @@ class SaleOrder(models.Model):
                     Command.create(
                         {
                             "product_id": order._sdm_balance_product(balance_type).id,
-                            "name": order._sdm_balance_label(balance_type),
+                            "name": order._sdm_for_customer(
+                                order.partner_id, lambda o, t=balance_type: o._sdm_balance_label(t)
+                            ),
                             "product_uom_qty": 1,
                             "price_unit": -price,
                             "sequence": 9999,
@@ -240,15 +246,15 @@ class SaleOrder(models.Model):
                         "company_id": company.id,
                         "amount": -amount,
                         "sale_order_id": order.id,
-                        "name": self.env._("Used by order %s", order.name),
+                        "name": order._sdm_for_customer(
+                            order.partner_id, lambda o: o.env._("Used by order %s", o.name)
+                        ),
                     }
                 )
                 untaxed -= amount
-                order.message_post(
-                    body=self.env._(
-                        "%(balance)s used: %(amount)s.",
-                        balance=order._sdm_balance_label(balance_type),
-                        amount=formatLang(self.env, amount, currency_obj=currency),
+                order._sdm_post_note(
+                    lambda o, t=balance_type, a=amount, c=currency: o.env._(
+                        "%(balance)s used: %(amount)s.", balance=o._sdm_balance_label(t), amount=o._sdm_money(a, c)
                     )
                 )
 
@@ -269,7 +275,9 @@ class SaleOrder(models.Model):
                         "company_id": order.company_id.id,
                         "amount": -consumed,
                         "sale_order_id": order.id,
-                        "name": self.env._("Order %s cancelled", order.name),
+                        "name": order._sdm_for_customer(
+                            order.partner_id, lambda o: o.env._("Order %s cancelled", o.name)
+                        ),
                     }
                 )
                 product = order._sdm_balance_product(balance_type)
@@ -290,7 +298,7 @@ class SaleOrder(models.Model):
     def _action_cancel(self):
         res = super()._action_cancel()
         self._sdm_release_balances()
-        self.sdm_credit_approval_ids._sdm_void(self.env._("the order was cancelled"))
+        self.sdm_credit_approval_ids._sdm_void(lambda r: r.env._("the order was cancelled"))
         return res
 
     def _sdm_void_credit_approvals_if_increased(self):
@@ -299,10 +307,10 @@ class SaleOrder(models.Model):
                 now = order._sdm_amount_company()
                 if approval.currency_id.compare_amounts(now, approval.amount) > 0:
                     approval._sdm_void(
-                        self.env._(
+                        lambda r, a=approval, n=now: r.env._(
                             "the order amount rose from %(old)s to %(new)s",
-                            old=formatLang(self.env, approval.amount, currency_obj=approval.currency_id),
-                            new=formatLang(self.env, now, currency_obj=approval.currency_id),
+                            old=r._sdm_money(a.amount, a.currency_id),
+                            new=r._sdm_money(n, a.currency_id),
                         )
                     )
 

@@ -101,25 +101,32 @@ class SdmCreditApproval(models.Model):
                 "overdue_amount": check.get("overdue_amount", 0.0),
                 "overdue_days": check.get("overdue_days", 0),
                 "credit_hold": check.get("hold", False),
-                "check_details": check.get("message"),
                 "reason": reason,
                 "requested_by_id": self.env.user.id,
             }
         )
+        if check.get("message"):
+            approval.check_details = approval._sdm_for_reader(partner._sdm_credit_message_fn(company, check, "sale"))
         controllers = approval._sdm_approvers()
         for controller in controllers:
-            approval.activity_schedule(
+            approval._sdm_activity_schedule(
                 "mail.mail_activity_data_todo",
-                user_id=controller.id,
-                summary=self.env._("Credit approval: %(order)s", order=order.name),
+                controller,
+                summary=lambda a: a.env._("Credit approval: %(order)s", order=order.name),
                 note=reason,
             )
-        order.message_post(
-            body=self.env._("Credit approval %(approval)s requested: %(reason)s", approval=approval.name, reason=reason)
+        order._sdm_post_note(
+            lambda o: o.env._(
+                "Credit approval %(approval)s requested: %(reason)s", approval=approval.name, reason=reason
+            )
         )
         if not controllers:
-            approval.message_post(body=self.env._("No Credit Controller exists in company %s.", company.name))
+            approval._sdm_post_note(lambda a: a.env._("No Credit Controller exists in company %s.", company.name))
         return approval.with_env(self.env)
+
+    def _sdm_reader_users(self):
+        """The approval is read by the Credit Controllers who decide it."""
+        return self[:1]._sdm_approvers() if self else super()._sdm_reader_users()
 
     def _sdm_approvers(self):
         self.ensure_one()
@@ -186,17 +193,22 @@ class SdmCreditApproval(models.Model):
                 approval_values["expiry_date"] = fields.Date.context_today(self) + timedelta(days=days)
             approval.sudo().write(approval_values)
             approval.sudo().activity_ids.action_feedback(
-                feedback=self.env._("%(decision)s: %(comment)s", decision=approval._sdm_state_label(), comment=comment)
+                feedback=approval._sdm_for_reader(
+                    lambda a: a.env._("%(decision)s: %(comment)s", decision=a._sdm_state_label(), comment=comment)
+                )
             )
-            body = self.env._(
-                "Credit request %(approval)s %(decision)s by %(user)s: %(comment)s",
-                approval=approval.name,
-                decision=approval._sdm_state_label().lower(),
-                user=self.env.user.name,
-                comment=comment,
-            )
-            approval.message_post(body=body)
-            approval.order_id.message_post(body=body, partner_ids=approval.requested_by_id.partner_id.ids)
+
+            def body(reader, approval=approval):
+                return reader.env._(
+                    "Credit request %(approval)s %(decision)s by %(user)s: %(comment)s",
+                    approval=approval.name,
+                    decision=approval.with_context(lang=reader.env.lang)._sdm_state_label().lower(),
+                    user=self.env.user.name,
+                    comment=comment,
+                )
+
+            approval._sdm_post_note(body)
+            approval.order_id._sdm_post_note(body, partner_ids=approval.requested_by_id.partner_id.ids)
         return True
 
     def _sdm_state_label(self):
@@ -208,9 +220,13 @@ class SdmCreditApproval(models.Model):
         for approval in self.filtered(lambda a: a.state in ("pending", "approved")):
             approval.sudo().write({"state": "voided"})
             approval.sudo().activity_ids.unlink()
-            body = self.env._("Credit approval %(approval)s voided: %(reason)s", approval=approval.name, reason=reason)
-            approval.message_post(body=body)
-            approval.order_id.message_post(body=body)
+            body = lambda r, a=approval: r.env._(  # noqa: E731
+                "Credit approval %(approval)s voided: %(reason)s",
+                approval=a.name,
+                reason=r._sdm_in_lang(r.env.lang, reason),
+            )
+            approval._sdm_post_note(body)
+            approval.order_id._sdm_post_note(body)
 
     def _sdm_is_valid(self):
         """Approved, not expired, and the order is not larger than what was approved."""
@@ -226,7 +242,7 @@ class SdmCreditApproval(models.Model):
         expired = self.search([("state", "=", "approved"), ("expiry_date", "<", fields.Date.context_today(self))])
         for approval in expired:
             approval.write({"state": "expired"})
-            approval.message_post(body=self.env._("Credit approval %s expired.", approval.name))
+            approval._sdm_post_note(lambda a: a.env._("Credit approval %s expired.", a.name))
         return True
 
     # ------------------------------------------------------------------ UI

@@ -99,7 +99,7 @@ class SdmCustomerSettlementMixin(models.AbstractModel):
 
     def _sdm_create_settlement_move(self, partner, line_vals_list, move_type):
         self.ensure_one()
-        vals = self._sdm_prepare_credit_note_vals(partner, line_vals_list, move_type=move_type)
+        vals = self._sdm_with_customer_lang(partner)._sdm_prepare_credit_note_vals(partner, line_vals_list, move_type)
         move = self.env["account.move"].with_company(self.company_id).create(vals)
         move.action_post()
         return move
@@ -120,7 +120,8 @@ class SdmCustomerSettlementMixin(models.AbstractModel):
         amount = self.currency_id._convert(
             amount, company.currency_id, company, date or fields.Date.context_today(self)
         )
-        return self.env["sdm.customer.balance"].create(self._sdm_prepare_balance_vals(partner, amount))
+        vals = self._sdm_with_customer_lang(partner)._sdm_prepare_balance_vals(partner, amount)
+        return self.env["sdm.customer.balance"].create(vals)
 
     # ------------------------------------------------------------------ reversing
 
@@ -155,19 +156,24 @@ class SdmCustomerSettlementMixin(models.AbstractModel):
         moves reversed, draft ones cancelled. Returns the reversal moves and the offsetting movements."""
         self.ensure_one()
         self._sdm_check_balances_unspent(balances)
-        label = self._sdm_settlement_reversal_label()
         taken_back = self.env["sdm.customer.balance"].create(
             [
                 dict(
-                    self._sdm_prepare_balance_vals(balance.partner_id, -balance.amount, name=label),
+                    doc._sdm_prepare_balance_vals(
+                        balance.partner_id, -balance.amount, name=doc._sdm_settlement_reversal_label()
+                    ),
                     balance_type=balance.balance_type,
                 )
                 for balance in balances
+                for doc in [self._sdm_with_customer_lang(balance.partner_id)]
             ]
         )
         posted = moves.filtered(lambda m: m.state == "posted")
         reversals = self.env["account.move"]
         if posted:
-            reversals = posted._reverse_moves([self._sdm_prepare_reversal_vals(move) for move in posted], cancel=True)
+            reversals = posted._reverse_moves(
+                [self._sdm_with_customer_lang(move.partner_id)._sdm_prepare_reversal_vals(move) for move in posted],
+                cancel=True,
+            )
         moves.filtered(lambda m: m.state == "draft").button_cancel()
         return reversals, taken_back

@@ -1,6 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date, formatLang
+from odoo.tools import format_date
 
 APPROVER_GROUP = "sales_team.group_sale_manager"
 
@@ -235,11 +235,11 @@ class SdmPriceNotice(models.Model):
         self.write({"state": "computed"})
         for notice in self:
             notice._sdm_ask_approvers()
-            notice.message_post(
-                body=self.env._(
+            notice._sdm_post_note(
+                lambda n: n.env._(
                     "Computed for %(count)s customer(s), compensation %(amount)s.",
-                    count=notice.customer_count,
-                    amount=formatLang(self.env, notice.amount_total, currency_obj=notice.currency_id),
+                    count=n.customer_count,
+                    amount=n._sdm_money(n.amount_total, n.currency_id),
                 )
             )
         return True
@@ -252,14 +252,14 @@ class SdmPriceNotice(models.Model):
         self.ensure_one()
         self.activity_unlink(["mail.mail_activity_data_todo"])
         for user in self._sdm_approvers():
-            self.activity_schedule(
+            self._sdm_activity_schedule(
                 "mail.mail_activity_data_todo",
-                user_id=user.id,
-                summary=self.env._("Approve price adjustment %s", self.name),
-                note=self.env._(
+                user,
+                summary=lambda n: n.env._("Approve price adjustment %s", n.name),
+                note=lambda n: n.env._(
                     "Customers: %(count)s, compensation %(amount)s.",
-                    count=self.customer_count,
-                    amount=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
+                    count=n.customer_count,
+                    amount=n._sdm_money(n.amount_total, n.currency_id),
                 ),
             )
 
@@ -271,7 +271,9 @@ class SdmPriceNotice(models.Model):
         self._sdm_lock()
         self._sdm_expect_state("computed")
         self.write({"state": "approved", "approved_by_id": self.env.uid})
-        self.activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Approved"))
+        self.activity_feedback(
+            ["mail.mail_activity_data_todo"], feedback=self._sdm_for_reader(lambda n: n.env._("Approved"))
+        )
         for notice in self:
             notice._sdm_apply_order_prices()
             if notice.update_pricelist and notice.effective_date <= fields.Date.context_today(self):

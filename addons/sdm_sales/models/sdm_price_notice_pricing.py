@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.tools import format_date, formatLang
 
 
 class SdmPriceNoticePricing(models.Model):
@@ -17,17 +16,17 @@ class SdmPriceNoticePricing(models.Model):
             sale_line.price_unit = line.new_price
             line.applied = True
             applied.append(f"{sale_line.order_id.name} / {sale_line.product_id.display_name}")
-            sale_line.order_id.message_post(
-                body=self.env._(
+            sale_line.order_id._sdm_post_note(
+                lambda o, line=line: o.env._(
                     "%(product)s repriced from %(old)s to %(new)s by price adjustment %(notice)s.",
-                    product=sale_line.product_id.display_name,
-                    old=formatLang(self.env, line.current_price, currency_obj=line.currency_id),
-                    new=formatLang(self.env, line.new_price, currency_obj=line.currency_id),
+                    product=line.sale_line_id.product_id.with_env(o.env).display_name,
+                    old=o._sdm_money(line.current_price, line.currency_id),
+                    new=o._sdm_money(line.new_price, line.currency_id),
                     notice=self.name,
                 )
             )
         if applied:
-            self.message_post(body=self.env._("Order lines repriced: %s", ", ".join(applied)))
+            self._sdm_post_note(lambda n: n.env._("Order lines repriced: %s", ", ".join(applied)))
 
     def _sdm_update_pricelists(self):
         """Fixed prices of the notice's products in the scope's pricelists become the new prices."""
@@ -83,10 +82,10 @@ class SdmPriceNoticePricing(models.Model):
                 changes.append(f"{product.display_name}: {product.list_price} → {price}")
                 product.product_tmpl_id.list_price = price
         self.pricelist_updated = True
-        self.message_post(
-            body=self.env._(
+        self._sdm_post_note(
+            lambda n: n.env._(
                 "Prices updated on %(date)s: %(changes)s",
-                date=format_date(self.env, self.effective_date),
+                date=n._sdm_date(n.effective_date),
                 changes="; ".join(changes),
             )
         )

@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import formatLang
 
 SETTLE_BATCH = 50
 
@@ -26,7 +25,7 @@ class SdmPriceNoticeSettlement(models.Model):
             if len(customers) > SETTLE_BATCH * 2:
                 notice.settle_queued = True
                 self.env.ref("sdm_sales.ir_cron_sdm_price_notice_settle")._trigger()
-                notice.message_post(body=self.env._("Settlement started in the background."))
+                notice._sdm_post_note(lambda n: n.env._("Settlement started in the background."))
             else:
                 notice._sdm_settle_customers(customers)
         return True
@@ -50,7 +49,10 @@ class SdmPriceNoticeSettlement(models.Model):
                 lines.write({"balance_id": balance.id})
             else:
                 line_vals_list = [
-                    self._sdm_prepare_credit_note_line_vals(line.amount, name=self._sdm_compensation_line_label(line))
+                    notice._sdm_prepare_credit_note_line_vals(
+                        line.amount, name=notice._sdm_compensation_line_label(line)
+                    )
+                    for notice in [self._sdm_with_customer_lang(partner)]
                     for line in lines
                 ]
                 move = self._sdm_create_credit_note(partner, line_vals_list)
@@ -58,11 +60,11 @@ class SdmPriceNoticeSettlement(models.Model):
         remaining = self._sdm_unsettled_lines()
         if not remaining:
             self.write({"state": "settled", "settle_queued": False, "settled_date": fields.Date.context_today(self)})
-            self.message_post(
-                body=self.env._(
+            self._sdm_post_note(
+                lambda n: n.env._(
                     "Settled for %(count)s customer(s), %(amount)s.",
-                    count=len(self.line_ids.partner_id),
-                    amount=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
+                    count=len(n.line_ids.partner_id),
+                    amount=n._sdm_money(n.amount_total, n.currency_id),
                 )
             )
         return remaining
@@ -81,9 +83,9 @@ class SdmPriceNoticeSettlement(models.Model):
             "%(notice)s: %(product)s, %(qty)s × (%(paid)s − %(new)s)",
             notice=self.name,
             product=line.product_id.display_name,
-            qty=line.eligible_qty,
-            paid=line.price_paid,
-            new=line.new_price,
+            qty=self._sdm_number(line.eligible_qty, dp="Product Unit of Measure"),
+            paid=self._sdm_money(line.price_paid, line.currency_id),
+            new=self._sdm_money(line.new_price, line.currency_id),
         )
 
     def _sdm_prepare_credit_note_vals(self, partner, line_vals_list, move_type="out_refund"):
@@ -138,11 +140,10 @@ class SdmPriceNoticeSettlement(models.Model):
             reversals, taken_back = notice._sdm_reverse_settlement_money(
                 posted | notice.move_ids.filtered(lambda m: m.state == "draft"), notice.balance_ids
             )
-            notice.message_post(
-                body=self.env._(
-                    "Settlement reversed: %(moves)s credit notes reversed, %(balances)s balances taken back.",
-                    moves=len(reversals),
-                    balances=len(taken_back),
+            counts = {"moves": len(reversals), "balances": len(taken_back)}
+            notice._sdm_post_note(
+                lambda n, counts=counts: n.env._(
+                    "Settlement reversed: %(moves)s credit notes reversed, %(balances)s balances taken back.", **counts
                 )
             )
         self.write({"state": "cancel", "settle_queued": False})

@@ -20,3 +20,4 @@ from . import test_compensation_units
 from . import test_customer_settlement
 from . import test_migration
 from . import test_collection_line
+from . import test_reader_language

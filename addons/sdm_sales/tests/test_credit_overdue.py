@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from .credit_common import SdmCreditCommon
 
@@ -51,7 +52,7 @@ class TestCreditOverdue(SdmCreditCommon):
         # So does the blocking message, with the due date of its overdue installment.
         self.customer_a.write({"sdm_credit_overdue_days": 5, "sdm_credit_limit": 100000.0})
         order = self._create_order(self.customer_a)
-        first_due = (self.today - timedelta(days=10)).isoformat()
+        first_due = format_date(self.env, self.today - timedelta(days=10))  # in the reader's date format
         with self.assertRaisesRegex(UserError, rf"Overdue invoices: {invoice.name} \({first_due}\)"):
             order.action_confirm()
 
