@@ -4,3 +4,4 @@ from . import test_plan_demo
 from . import test_plan_weights
 from . import test_achievement_units
 from . import test_migration
+from . import test_analysis_numbers

@@ -19,3 +19,4 @@ from . import test_net_sales_lines
 from . import test_compensation_units
 from . import test_customer_settlement
 from . import test_migration
+from . import test_analysis_numbers
