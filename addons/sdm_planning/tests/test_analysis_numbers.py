@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from lxml import etree
 
@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
-from odoo.addons.sdm_sales.tests.action_defaults import default_search, list_totals
+from odoo.addons.sdm_sales.tests.action_defaults import default_search, graph_setup, list_totals
 
 from .test_sales_plan import PlanCommon
 
@@ -67,6 +67,31 @@ class TestAnalysisNumbers(PlanCommon):
             action["domain"] + [("parent_id", "=", root.id)], ["amount_total:sum"], ["parent_id"]
         )
         self.assertEqual(groups[0]["amount_total"], 1200)
+
+    def test_achievement_graph_draws_the_target_beside_the_actual(self):
+        """Salesperson A: 1,000 a month planned, 800 invoiced in March. The achievement graph shows, for March,
+        the target 1,000 beside the actual 800; the achievement action has no graph of the actual alone."""
+        plan = self._plan()
+        node_a = self._node(plan, self.user_sales_a)
+        self._set_months(node_a, 1000)
+        self._invoice(self.customer_a, self.user_sales_a, self.branch_sh, date(2026, 3, 10), 8)
+        self.env["sdm.sales.achievement"]._sdm_refresh(plan, as_of=date(2026, 3, 31))
+        achievement = self.env["ir.actions.act_window"]._for_xml_id("sdm_planning.action_sdm_sales_achievement")
+        self.assertNotIn("graph", achievement["view_mode"].split(","))
+        action = "sdm_planning.action_sdm_sales_achievement_figure"
+        domain, _groupbys = default_search(self.env, action)
+        groupbys, measure = graph_setup(self.env, action)
+        self.assertEqual((groupbys, measure), (["month:month", "figure"], "amount"))
+        rows = self.env["sdm.sales.achievement.figure"].read_group(
+            domain + [("plan_id", "=", plan.id), ("month", "=", date(2026, 3, 1))],
+            [f"{measure}:sum"],
+            groupbys,
+            lazy=False,
+        )
+        self.assertEqual({row["figure"]: row[measure] for row in rows}, {"target": 1000, "actual": 800})
+        # A salesperson reads her own figures only.
+        mine = self.env["sdm.sales.achievement.figure"].with_user(self.user_sales_a).search([])
+        self.assertEqual(mine.node_id, node_a)
 
     def test_progress_bars_above_target_are_full_and_flagged(self):
         """Odoo's progress bar draws a value above its maximum in its overflow class (grey by default, which

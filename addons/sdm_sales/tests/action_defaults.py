@@ -184,3 +184,21 @@ def pivot_groupbys(env, action):
     rows = search_groupbys or context.get("pivot_row_groupby") or found["row"]
     cols = context.get("pivot_column_groupby") or found["col"]
     return list(rows), list(cols)
+
+
+def graph_setup(env, action):
+    """``(group-bys, measure)`` the action's graph view opens with: the default group-bys of the search, else
+    the arch's fields; the arch's last measure."""
+    action = _action(env, action)
+    model = env[action["res_model"]]
+    search_groupbys = default_search(env, action)[1]
+    view_id = next((view_id for view_id, view_type in action.get("views") or [] if view_type == "graph"), False)
+    arch = etree.fromstring(model.get_views([(view_id, "graph")])["views"]["graph"]["arch"])
+    groupbys, measure = [], "__count"
+    for node in arch.iter("field"):
+        if node.get("type") == "measure":
+            measure = node.get("name")
+        elif not node.get("invisible"):
+            name = node.get("name")
+            groupbys.append(f"{name}:{node.get('interval')}" if node.get("interval") else name)
+    return search_groupbys or groupbys, measure
