@@ -3,10 +3,9 @@ from datetime import date, datetime
 from lxml import etree
 
 from odoo import fields
+from odoo.addons.sdm_sales.tests.action_defaults import default_search, graph_setup, list_totals
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
-
-from odoo.addons.sdm_sales.tests.action_defaults import default_search, graph_setup, list_totals
 
 from .test_sales_plan import PlanCommon
 

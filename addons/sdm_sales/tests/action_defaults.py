@@ -111,7 +111,8 @@ def default_search(env, action):
     if isinstance(search_view_id, (list, tuple)):
         search_view_id = search_view_id[0]
     arch = model.get_views([(search_view_id or False, "search")])["views"]["search"]["arch"]
-    defaults = {key[len("search_default_") :]: value for key, value in context.items() if key.startswith("search_default_")}
+    prefix = "search_default_"
+    defaults = {key[len(prefix) :]: value for key, value in context.items() if key.startswith(prefix)}
     known = set()
     domains = []
     for group in _search_groups(arch):

@@ -46,9 +46,7 @@ class TestAnalysisNumbers(CompensationCommon):
         action = self.env["sdm.channel.stock.asof"].create({"date": date(2026, 9, 1)}).action_open()
         self.assertIn("2026-09-01", action["name"])
         rows, _cols = pivot_groupbys(self.env, action)
-        groups = self.env["sdm.channel.stock"].read_group(
-            action["domain"], ["quantity:sum"], rows, lazy=False
-        )
+        groups = self.env["sdm.channel.stock"].read_group(action["domain"], ["quantity:sum"], rows, lazy=False)
         self.assertEqual(len(groups), 1)
         date_key = next(key for key in rows if key.startswith("date"))
         self.assertEqual(groups[0]["__range"][date_key]["from"], "2026-07-15")
