@@ -79,6 +79,10 @@ class SdmChannelStock(models.Model):
         of ``pairs`` (every pair when None), and clear it on their other reports."""
         if pairs is not None and not pairs:
             return
+        if pairs is not None:
+            # Two first reports of a customer's product entered at once would each see only itself as latest.
+            customers = self.env["res.partner"].sudo().browse({partner for partner, _product in pairs})
+            customers._sdm_lock_customers()
         self.flush_model(["partner_id", "product_id", "date"])
         scope = SQL("TRUE") if pairs is None else SQL("(partner_id, product_id) IN %s", tuple(sorted(pairs)))
         self.env.cr.execute(
