@@ -203,3 +203,19 @@ def graph_setup(env, action):
             name = node.get("name")
             groupbys.append(f"{name}:{node.get('interval')}" if node.get("interval") else name)
     return search_groupbys or groupbys, measure
+
+
+def or_defaults(env, action):
+    """The groups of the action's search view in which it activates more than one filter by default: the web
+    client ORs them (``[[name, ...], ...]``)."""
+    action = _action(env, action)
+    model = env[action["res_model"]]
+    context = _context(env, action)
+    search_view_id = action.get("search_view_id")
+    if isinstance(search_view_id, (list, tuple)):
+        search_view_id = search_view_id[0]
+    arch = model.get_views([(search_view_id or False, "search")])["views"]["search"]["arch"]
+    prefix = "search_default_"
+    active = {key[len(prefix) :] for key, value in context.items() if key.startswith(prefix) and value}
+    groups = [[node.get("name") for node in group if node.get("name") in active] for group in _search_groups(arch)]
+    return [names for names in groups if len(names) > 1]

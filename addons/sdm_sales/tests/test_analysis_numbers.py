@@ -6,7 +6,7 @@ import openpyxl
 
 from odoo import Command
 
-from .action_defaults import default_search, pivot_groupbys
+from .action_defaults import default_search, or_defaults, pivot_groupbys
 from .compensation_common import CompensationCommon
 
 
@@ -87,3 +87,16 @@ class TestAnalysisNumbers(CompensationCommon):
             rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
             self.assertEqual([row[0] for row in rows[2:-2]], [approved.name], "only the approved notice")
             self.assertEqual(rows[-1][:1] + rows[-1][8:9], ["Total", 150])
+
+    def test_no_sdm_action_ors_its_default_filters(self):
+        """Two default filters in one group of a search view are OR'd ("Date: 2026 or Sales Orders"): no SDM
+        window action opens that way."""
+        data = self.env["ir.model.data"].search(
+            [("model", "=", "ir.actions.act_window"), ("module", "=like", "sdm\\_%")]
+        )
+        self.assertTrue(data)
+        for xmlid in data:
+            action = self.env["ir.actions.act_window"].browse(xmlid.res_id)
+            if not action.res_model or "search_default_" not in (action.context or ""):
+                continue
+            self.assertEqual(or_defaults(self.env, xmlid.complete_name), [], xmlid.complete_name)
