@@ -1,15 +1,29 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
 class SdmSalesAchievementFigure(models.Model):
-    """Target and actual of each achievement row as two rows of one figure (an SQL view), so a graph draws the
+    """Target and actual of each achievement row as two rows of one figure (a query, no table), so a graph draws the
     target beside the actual (Odoo's graph has one measure: the series come from grouping by ``figure``)."""
 
     _name = "sdm.sales.achievement.figure"
     _description = "Sales Plan Target and Actual"
     _auto = False
     _order = "plan_id, node_id, month, figure desc"
+    _depends = {
+        "sdm.sales.achievement": [
+            "plan_id",
+            "node_id",
+            "user_id",
+            "team_id",
+            "region_id",
+            "manager_id",
+            "company_id",
+            "month",
+            "target_amount",
+            "actual_amount",
+        ],
+    }
 
     achievement_id = fields.Many2one("sdm.sales.achievement", readonly=True)
     plan_id = fields.Many2one("sdm.sales.plan", readonly=True)
@@ -25,21 +39,16 @@ class SdmSalesAchievementFigure(models.Model):
     figure = fields.Selection([("target", "Target"), ("actual", "Actual")], readonly=True)
     amount = fields.Monetary(string="Sales", readonly=True)
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
+    @property
+    def _table_query(self):
         columns = SQL("a.plan_id, a.node_id, a.user_id, a.team_id, a.region_id, a.manager_id, a.company_id, a.month")
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE VIEW %(table)s AS
-                SELECT 2 * a.id AS id, a.id AS achievement_id, %(columns)s, 'target' AS figure,
-                       a.target_amount AS amount
-                  FROM sdm_sales_achievement a
-                UNION ALL
-                SELECT 2 * a.id + 1, a.id, %(columns)s, 'actual', a.actual_amount
-                  FROM sdm_sales_achievement a
-                """,
-                table=SQL.identifier(self._table),
-                columns=columns,
-            )
+        return SQL(
+            """
+            SELECT 2 * a.id AS id, a.id AS achievement_id, %(columns)s, 'target' AS figure, a.target_amount AS amount
+              FROM sdm_sales_achievement a
+            UNION ALL
+            SELECT 2 * a.id + 1, a.id, %(columns)s, 'actual', a.actual_amount
+              FROM sdm_sales_achievement a
+            """,
+            columns=columns,
         )
