@@ -5,3 +5,4 @@ from . import test_plan_weights
 from . import test_achievement_units
 from . import test_migration
 from . import test_reader_language
+from . import test_analysis_numbers

@@ -32,6 +32,18 @@ class SdmChannelStock(models.Model):
     sdm_region_id = fields.Many2one(related="partner_id.sdm_region_id", store=True, string="Region")
     user_id = fields.Many2one(related="partner_id.user_id", store=True, string="Salesperson")
     note = fields.Char()
+    is_latest = fields.Boolean(
+        string="Latest Report",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The customer's latest report of this product: its stock on hand is the customer's current level. "
+        "Levels of earlier reports are snapshots, not to be added to it.",
+    )
+
+    def init(self):
+        # Every install and upgrade: the flag of every report (one statement).
+        self._sdm_update_latest()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -40,7 +52,54 @@ class SdmChannelStock(models.Model):
                 vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
             if self.env.context.get("import_file") and "source" not in vals:
                 vals["source"] = "import"
-        return super().create(vals_list)
+        reports = super().create(vals_list)
+        self._sdm_update_latest(reports._sdm_pairs())
+        return reports
+
+    def write(self, vals):
+        if not {"partner_id", "product_id", "date"} & set(vals):
+            return super().write(vals)
+        pairs = self._sdm_pairs()
+        result = super().write(vals)
+        self._sdm_update_latest(pairs | self._sdm_pairs())
+        return result
+
+    def unlink(self):
+        pairs = self._sdm_pairs()
+        result = super().unlink()
+        self._sdm_update_latest(pairs)
+        return result
+
+    def _sdm_pairs(self):
+        return {(report.partner_id.id, report.product_id.id) for report in self}
+
+    @api.model
+    def _sdm_update_latest(self, pairs=None):
+        """Set ``is_latest`` on the latest report (``_sdm_latest_sql``, no date bound) of each customer and product
+        of ``pairs`` (every pair when None), and clear it on their other reports."""
+        if pairs is not None and not pairs:
+            return
+        if pairs is not None:
+            # Two first reports of a customer's product entered at once would each see only itself as latest.
+            customers = self.env["res.partner"].sudo().browse({partner for partner, _product in pairs})
+            customers._sdm_lock_customers()
+        self.flush_model(["partner_id", "product_id", "date"])
+        scope = SQL("TRUE") if pairs is None else SQL("(partner_id, product_id) IN %s", tuple(sorted(pairs)))
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH latest AS (SELECT id FROM (%(latest)s) l)
+                UPDATE sdm_channel_stock s
+                   SET is_latest = s.id IN (SELECT id FROM latest)
+                 WHERE %(scope)s AND s.is_latest IS DISTINCT FROM (s.id IN (SELECT id FROM latest))
+                RETURNING s.id
+                """,
+                latest=self._sdm_latest_sql(None, scope),
+                scope=scope,
+            )
+        )
+        if self.env.cr.fetchall():
+            self.invalidate_model(["is_latest"])
 
     @api.constrains("quantity", "quantity_sold")
     def _check_quantities(self):
@@ -62,11 +121,11 @@ class SdmChannelStock(models.Model):
     def _sdm_latest_sql(self, as_of, condition=None):
         """The one definition of a customer's stock at a date: SQL selecting, among the reports matching
         ``condition`` (an SQL on the columns of sdm_channel_stock), the latest one of each customer and product
-        on or before ``as_of``. Raw SQL: record rules are the caller's business."""
+        on or before ``as_of`` (``None``: of all). Raw SQL: record rules are the caller's business."""
         return SQL(
-            "SELECT DISTINCT ON (partner_id, product_id) * FROM sdm_channel_stock WHERE date <= %s AND %s "
+            "SELECT DISTINCT ON (partner_id, product_id) * FROM sdm_channel_stock WHERE %s AND %s "
             "ORDER BY partner_id, product_id, date DESC, id DESC",
-            as_of,
+            SQL("TRUE") if as_of is None else SQL("date <= %s", as_of),
             condition or SQL("TRUE"),
         )
 

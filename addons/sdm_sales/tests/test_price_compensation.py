@@ -280,6 +280,7 @@ class TestPriceCompensation(CompensationCommon):
         notice.action_compute()
         line = self._line(notice, self.customer_c)
         self.assertEqual((line.eligible_qty, line.price_paid, line.amount), (10, 85, 100))
+        notice.with_user(self.manager).action_approve()  # the statement holds approved notices only
         wizard = self.env["sdm.compensation.statement"].create(
             {"notice_ids": [Command.set(notice.ids)], "partner_id": self.customer_c.id}
         )

@@ -19,7 +19,12 @@ class SdmChannelStockAsOf(models.TransientModel):
                 "domain": [("id", "in", ids)],
                 "view_mode": "pivot,list,graph",
                 "views": [(False, "pivot"), (False, "list"), (False, "graph")],
-                "context": {"search_default_group_region": 1},
+                # Region, customer, then the date of the report giving each level.
+                "context": {
+                    "search_default_group_region": 1,
+                    "search_default_group_partner": 2,
+                    "search_default_group_report_date": 3,
+                },
             }
         )
         return action

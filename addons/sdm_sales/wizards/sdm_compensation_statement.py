@@ -19,7 +19,8 @@ class SdmCompensationStatement(models.TransientModel):
 
     def _sdm_lines(self):
         self.ensure_one()
-        domain = [("notice_id.state", "in", ("computed", "approved", "settled")), ("eligible_qty", ">", 0)]
+        # What the customer is owed: approved or settled notices only (a computed one may still change).
+        domain = [("notice_id.state", "in", ("approved", "settled")), ("eligible_qty", ">", 0)]
         if self.notice_ids:
             domain.append(("notice_id", "in", self.notice_ids.ids))
         if self.partner_id:
