@@ -110,7 +110,9 @@ class TestScoreDisplay(PlatformCommon):
         # The XLSX: August of A has an empty cell, September's real 0 is a 0 and counts in the total.
         for row in september:
             row.total_usage = 20
-        self.assertEqual(self._xlsx_scores(date(2026, 9, 1)), {"Huadong Distribution": 0, "Xihu Machinery": 75, "Total": 37.5})
+        self.assertEqual(
+            self._xlsx_scores(date(2026, 9, 1)), {"Huadong Distribution": 0, "Xihu Machinery": 75, "Total": 37.5}
+        )
         self.assertEqual(self._xlsx_scores(date(2026, 8, 1)), {"Huadong Distribution": None, "Total": None})
 
     def _xlsx_scores(self, month):

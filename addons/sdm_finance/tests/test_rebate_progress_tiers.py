@@ -53,9 +53,7 @@ class TestRebateProgressTiers(RebateCommon):
 
     def test_progress_screens_show_tiers_not_thresholds(self):
         Progress = self.env["sdm.rebate.progress"]
-        views = [
-            etree.fromstring(Progress.get_view(view_type=view_type)["arch"]) for view_type in ("list", "kanban")
-        ]
+        views = [etree.fromstring(Progress.get_view(view_type=view_type)["arch"]) for view_type in ("list", "kanban")]
         form = etree.fromstring(self.env["sdm.rebate.agreement"].get_view(view_type="form")["arch"])
         views += form.xpath("//field[@name='progress_ids']/list | //field[@name='progress_ids']/kanban")
         partner = etree.fromstring(
