@@ -1,3 +1,4 @@
+from . import sdm_known_value_mixin
 from . import sdm_platform_type
 from . import sdm_scorecard_template
 from . import sdm_scorecard_criterion

@@ -10,7 +10,13 @@ ALERT_CURSOR_PARAM = "sdm_crm_scoring.defense_alert_cursor"
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "sdm.known.value.mixin"]
+    _sdm_known_if = {
+        "sdm_defense_score": "sdm_defense_reviewed",
+        "sdm_defense_target": "sdm_defense_reviewed",
+        "sdm_defense_trend": "sdm_defense_reviewed",
+    }
 
     sdm_platform_type_id = fields.Many2one(
         "sdm.platform.type",
@@ -31,22 +37,28 @@ class ResPartner(models.Model):
     sdm_defense_review_ids = fields.One2many(
         "sdm.defense.review", "partner_id", string="Defense Reviews", groups="sdm_sales.group_sdm_user"
     )
+    sdm_defense_reviewed = fields.Boolean(
+        string="Defense Reviewed",
+        compute="_compute_sdm_defense_score",
+        store=True,
+        help="A defense review of this customer is confirmed. Never reviewed: no score, and no average counts it.",
+    )
     sdm_defense_score = fields.Float(
-        string="Defense Score",
+        string="Defense Score (%)",
         compute="_compute_sdm_defense_score",
         store=True,
         aggregator="avg",
-        help="Score (0-100) of the latest confirmed defense review.",
+        help="Score (0-100 %) of the latest confirmed defense review.",
     )
     sdm_defense_target = fields.Float(
-        string="Defense Target", compute="_compute_sdm_defense_score", store=True, aggregator="avg"
+        string="Defense Target (%)", compute="_compute_sdm_defense_score", store=True, aggregator="avg"
     )
     sdm_defense_trend = fields.Float(
-        string="Score Trend",
+        string="Score Trend (points)",
         compute="_compute_sdm_defense_score",
         store=True,
         aggregator="avg",
-        help="Latest confirmed score minus the one before it.",
+        help="Latest confirmed score minus the one before it, in percentage points.",
     )
     sdm_defense_date = fields.Date(string="Last Review", compute="_compute_sdm_defense_score", store=True)
     sdm_share_last = fields.Float(
@@ -74,6 +86,7 @@ class ResPartner(models.Model):
             confirmed = partner.sudo().sdm_defense_review_ids.filtered(lambda r: r.state == "confirmed")
             latest_two = confirmed.sorted(lambda r: (r.review_date, r.id), reverse=True)[:2]
             latest = latest_two[:1]
+            partner.sdm_defense_reviewed = bool(latest)
             partner.sdm_defense_score = latest.score
             partner.sdm_defense_target = latest.target_score
             partner.sdm_defense_date = latest.review_date

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 SCORE_MIN, SCORE_MAX = 1, 9
+UNSCORED = 0  # a criterion nobody scored yet: no score, not the lowest one
 
 
 class SdmDefenseReview(models.Model):
@@ -9,8 +10,9 @@ class SdmDefenseReview(models.Model):
 
     _name = "sdm.defense.review"
     _description = "Customer Defense Review"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sdm.known.value.mixin"]
     _order = "review_date desc, id desc"
+    _sdm_known_if = {"score": "has_score", "gap": "has_score", "weighted_total": "has_score"}
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     partner_id = fields.Many2one(
@@ -32,24 +34,47 @@ class SdmDefenseReview(models.Model):
         [("draft", "Draft"), ("confirmed", "Confirmed")], default="draft", required=True, tracking=True
     )
     line_ids = fields.One2many("sdm.defense.review.line", "review_id", string="Criteria", copy=True)
+    has_score = fields.Boolean(
+        string="Scored",
+        compute="_compute_scores",
+        store=True,
+        help="Every criterion has today's score. Until then the review has no score and no average counts it.",
+    )
     score = fields.Float(
-        string="Score (0-100)",
+        string="Score (%)",
         compute="_compute_scores",
         store=True,
         aggregator="avg",
-        help="Σ importance × (today's score − 1) / Σ importance × 8, in percent: 1 everywhere is 0, 9 is 100.",
+        help="Σ importance × (today's score − 1) / Σ importance × 8, in percent: 1 everywhere is 0 %, 9 is 100 %. "
+        "Empty until every criterion is scored.",
     )
-    target_score = fields.Float(string="Target (0-100)", compute="_compute_scores", store=True, aggregator="avg")
-    gap = fields.Float(string="Gap to Target", compute="_compute_scores", store=True, aggregator="avg")
+    target_score = fields.Float(
+        string="Target (%)",
+        compute="_compute_scores",
+        store=True,
+        aggregator="avg",
+        help="The targets on the same scale as the score: 1 everywhere is 0 %, 9 is 100 %.",
+    )
+    gap = fields.Float(
+        string="Gap to Target (points)",
+        compute="_compute_scores",
+        store=True,
+        aggregator="avg",
+        help="Target minus score, in percentage points.",
+    )
     weighted_total = fields.Float(compute="_compute_scores", store=True, help="Σ importance × today's score.")
 
     @api.depends("line_ids.weight", "line_ids.score", "line_ids.target_score")
     def _compute_scores(self):
         for review in self:
-            review.weighted_total = sum(line.weight * line.score for line in review.line_ids)
-            review.score = review._sdm_normalise("score")
+            review.has_score = bool(review.line_ids) and all(review.line_ids.mapped("score"))
             review.target_score = review._sdm_normalise("target_score")
-            review.gap = review.target_score - review.score
+            if review.has_score:
+                review.weighted_total = sum(line.weight * line.score for line in review.line_ids)
+                review.score = review._sdm_normalise("score")
+                review.gap = review.target_score - review.score
+            else:
+                review.weighted_total = review.score = review.gap = 0.0
 
     def _sdm_normalise(self, field):
         """Weighted score of ``field`` mapped from the 1-9 scale onto 0-100."""
@@ -126,7 +151,7 @@ class SdmDefenseReview(models.Model):
                     "criterion_id": criterion.id,
                     "sequence": criterion.sequence,
                     "weight": criterion.weight,
-                    "score": before[criterion].score if criterion in before else SCORE_MIN,
+                    "score": before[criterion].score if criterion in before else UNSCORED,
                     "target_score": before[criterion].target_score if criterion in before else SCORE_MAX,
                 }
             )
@@ -162,6 +187,15 @@ class SdmDefenseReview(models.Model):
                 raise UserError(self.env._("Review %s is already confirmed.", review.name))
             if not review.line_ids:
                 raise UserError(self.env._("Review %s has no criteria to score.", review.name))
+            unscored = review.line_ids.filtered(lambda line: line.score == UNSCORED)
+            if unscored:
+                raise UserError(
+                    self.env._(
+                        "Review %(review)s: score every criterion before confirming. Not scored yet: %(criteria)s.",
+                        review=review.name,
+                        criteria=", ".join(unscored.criterion_id.mapped("name")),
+                    )
+                )
             for line in review.line_ids:
                 if line.proposed_score and line.score != line.proposed_score and not line.override_reason:
                     raise UserError(

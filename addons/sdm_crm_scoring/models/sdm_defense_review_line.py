@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .sdm_defense_review import SCORE_MAX, SCORE_MIN
+from .sdm_defense_review import SCORE_MAX, SCORE_MIN, UNSCORED
 
 
 class SdmDefenseReviewLine(models.Model):
@@ -14,7 +14,9 @@ class SdmDefenseReviewLine(models.Model):
     criterion_id = fields.Many2one("sdm.scorecard.criterion", required=True, ondelete="restrict")
     full_marks = fields.Text(related="criterion_id.full_marks")
     weight = fields.Float(string="Importance", required=True, help="Copied from the criterion: a snapshot.")
-    score = fields.Integer(string="Today", required=True, default=SCORE_MIN, help="Score today, 1 to 9.")
+    score = fields.Integer(
+        string="Today", required=True, default=UNSCORED, help="Score today, 1 to 9; 0 while not scored yet."
+    )
     target_score = fields.Integer(string="Target", required=True, default=SCORE_MAX, help="Score to reach, 1 to 9.")
     action = fields.Text(help="What will be done to reach the target.")
     action_date = fields.Date()
@@ -28,7 +30,7 @@ class SdmDefenseReviewLine(models.Model):
     @api.constrains("score", "target_score", "weight")
     def _check_values(self):
         for line in self:
-            for value in (line.score, line.target_score):
+            for value in (line.score, line.target_score) if line.score != UNSCORED else (line.target_score,):
                 if not SCORE_MIN <= value <= SCORE_MAX:
                     raise ValidationError(
                         self.env._(

@@ -67,10 +67,17 @@ class SdmPlatformUsage(models.Model):
         help="Share minus the share of the previous month.",
     )
     wall_score = fields.Float(
+        string="Wall Score (%)",
         digits=(16, 2),
         readonly=True,
         aggregator="avg",
-        help="Score (0-100) of the customer's latest defense review confirmed by the end of the month (围墙得分).",
+        help="Score (0-100 %) of the customer's latest defense review confirmed by the end of the month (围墙得分); "
+        "empty when none was: averages leave such months out.",
+    )
+    has_review = fields.Boolean(
+        string="Reviewed",
+        readonly=True,
+        help="A defense review of the customer was confirmed by the end of the month: the wall score exists.",
     )
 
     _sql_constraints = [
@@ -80,6 +87,13 @@ class SdmPlatformUsage(models.Model):
             "A customer has one usage line per month and company.",
         ),
     ]
+
+    def init(self):
+        """Rows stored before the wall score's flag existed: a wall score is there when the column is not NULL.
+        Idempotent (only rows never flagged), run on every install and update of the addon."""
+        self.env.cr.execute(
+            "UPDATE sdm_platform_usage SET has_review = (wall_score IS NOT NULL) WHERE has_review IS NULL"
+        )
 
     # ------------------------------------------------------------------ input
 
@@ -262,7 +276,7 @@ class SdmPlatformUsage(models.Model):
                       FROM sdm_platform_usage u
                      WHERE u.company_id = %(company)s AND u.partner_id = ANY(%(partners)s)
                 ), c AS (
-                    SELECT s.id, s.share,
+                    SELECT s.id, s.partner_id, s.month, s.share,
                            CASE WHEN LAG(s.month) OVER w = (s.month - INTERVAL '1 month')::date
                                 THEN s.share - LAG(s.share) OVER w END AS share_change
                       FROM s
@@ -272,20 +286,23 @@ class SdmPlatformUsage(models.Model):
                    SET share = c.share,
                        share_change = c.share_change,
                        share_known_usage = CASE WHEN u.total_usage > 0 THEN u.our_usage ELSE 0 END,
-                       wall_score = (
-                           SELECT r.score FROM sdm_defense_review r
-                            WHERE r.partner_id = u.partner_id AND r.company_id = u.company_id
-                              AND r.state = 'confirmed'
-                              AND r.review_date < (u.month + INTERVAL '1 month')::date
-                            ORDER BY r.review_date DESC, r.id DESC LIMIT 1)
+                       wall_score = w.score,
+                       has_review = w.score IS NOT NULL
                   FROM c
+                  LEFT JOIN LATERAL (
+                      SELECT r.score FROM sdm_defense_review r
+                       WHERE r.partner_id = c.partner_id AND r.company_id = %(company)s
+                         AND r.state = 'confirmed'
+                         AND r.review_date < (c.month + INTERVAL '1 month')::date
+                       ORDER BY r.review_date DESC, r.id DESC LIMIT 1
+                  ) w ON TRUE
                  WHERE c.id = u.id
                 """,
                 company=company.id,
                 partners=list(partner_ids),
             )
         )
-        self.invalidate_model(["our_usage", "share", "share_change", "share_known_usage", "wall_score"])
+        self.invalidate_model(["our_usage", "share", "share_change", "share_known_usage", "wall_score", "has_review"])
 
     # ------------------------------------------------------------------ scheduled recomputation
 

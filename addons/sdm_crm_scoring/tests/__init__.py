@@ -7,3 +7,4 @@ from . import test_defense_alerts
 from . import test_scoring_demo
 from . import test_platform_units
 from . import test_reader_language
+from . import test_score_display

@@ -102,6 +102,8 @@ class TestAutomaticMeasures(SdmSalesCommon):
         self.assertEqual(line.score, 7)
         manual = review.line_ids - line
         self.assertFalse(manual.proposed_score)
+        self.assertEqual(manual.score, 0, "no measure: left unscored for people")
+        manual.score = 6
         line.score = 9
         with self.assertRaises(UserError) as error:
             review.action_confirm()
@@ -116,6 +118,12 @@ class TestAutomaticMeasures(SdmSalesCommon):
             {"partner_id": self.customer_c.id, "template_id": self.template.id}
         )
         self.assertFalse(review.line_ids.mapped("proposed_score")[0])
+        self.assertEqual(review.line_ids.mapped("score"), [0, 0], "nothing measured: nothing scored")
+        with self.assertRaises(UserError) as error:
+            review.action_confirm()
+        self.assertIn("Not scored yet", str(error.exception))
+        self.assertEqual(review.state, "draft")
+        review.line_ids.score = 5
         review.action_confirm()
         self.assertEqual(review.state, "confirmed")
 

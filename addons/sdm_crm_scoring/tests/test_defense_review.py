@@ -60,6 +60,7 @@ class TestDefenseReview(SdmSalesCommon):
             }
         )
         review.line_ids[1].write({"action": "Joint product day", "action_date": date(2027, 1, 10)})
+        review.line_ids.score = 5
         self.assertFalse(review.activity_ids)
         review.action_confirm()
         activities = review.activity_ids.sorted("date_deadline")
@@ -70,6 +71,7 @@ class TestDefenseReview(SdmSalesCommon):
 
     def test_confirmed_reviews_are_snapshots(self):
         review = self._review()
+        review.line_ids.write({"score": 6})
         review.action_confirm()
         with self.assertRaisesRegex(UserError, "snapshot"):
             review.line_ids[0].score = 9
@@ -122,6 +124,8 @@ class TestDefenseReview(SdmSalesCommon):
                 line.score = 6
                 line.action = "Visit the plant"
                 line.action_date = date(2026, 12, 20)
+            with form.line_ids.edit(1) as line:
+                line.score = 4
         review = form.save()
         self.assertEqual(len(review.line_ids), 2)
         self.assertEqual(review.line_ids[0].score, 6)

@@ -187,7 +187,7 @@ class TestPlatformAnalysis(PlatformCommon):
         sheet = book.active
         cells = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
         self.assertEqual(
-            cells[0], ["Region", "Platform", "Customer", "Monthly Usage", "Our Usage", "Share", "Wall Score"]
+            cells[0], ["Region", "Platform", "Customer", "Monthly Usage", "Our Usage", "Share", "Wall Score (%)"]
         )
         self.assertIn("2026-09", sheet["A1"].value)
         body = cells[1:]

@@ -61,14 +61,14 @@ class SdmPlatformAnalysisExport(models.TransientModel):
                         "total": row.total_usage or None,
                         "ours": row.our_usage,
                         "share": row.share / 100.0 if row.total_usage else None,
-                        "score": row.wall_score or None,
+                        "score": row.wall_score if row.has_review else None,
                     }
                     table.append(("customer", values))
                     for acc in (platform_sum, region_sum, grand):
                         acc["total"] += row.total_usage
                         acc["ours"] += row.our_usage
                         acc["known"] += row.share_known_usage
-                        if row.wall_score:
+                        if row.has_review:
                             acc["score"] += row.wall_score
                             acc["scored"] += 1
                 table.append(
@@ -101,7 +101,7 @@ class SdmPlatformAnalysisExport(models.TransientModel):
             ("total", self.env._("Monthly Usage"), "qty", 14),
             ("ours", self.env._("Our Usage"), "qty", 14),
             ("share", self.env._("Share"), "percent", 10),
-            ("score", self.env._("Wall Score"), "score", 11),
+            ("score", self.env._("Wall Score (%)"), "score", 11),
         ]
 
     def _sdm_xlsx(self):

@@ -23,8 +23,15 @@ class SdmRebateProgress(models.Model):
     basis_amount = fields.Monetary()
     basis_qty = fields.Float(digits="Product Unit of Measure")
     basis_value = fields.Float(string="Basis", digits=(16, 2))
-    tier_threshold = fields.Float(string="Tier Reached", digits=(16, 2))
-    next_threshold = fields.Float(string="Next Tier", digits=(16, 2))
+    tier_id = fields.Many2one(
+        "sdm.rebate.tier",
+        string="Tier Reached",
+        help="The tier the basis earns (a first tier from 0 is earned from the first sale); empty below every tier.",
+    )
+    next_tier_id = fields.Many2one("sdm.rebate.tier", help="Empty at the top tier.")
+    top_tier_reached = fields.Boolean(help="The customer earns the highest tier: there is no next tier.")
+    tier_threshold = fields.Float(string="Tier Reached From", digits=(16, 2))
+    next_threshold = fields.Float(string="Next Tier From", digits=(16, 2))
     needed_for_next = fields.Float(string="Still Needed", digits=(16, 2), help="Basis still needed for the next tier.")
     progress_percent = fields.Float(string="Progress (%)", digits=(16, 1), help="Towards the next tier.")
     estimated_rebate = fields.Monetary()
@@ -80,6 +87,9 @@ class SdmRebateProgress(models.Model):
                         "basis_amount": amount,
                         "basis_qty": qty,
                         "basis_value": value,
+                        "tier_id": tier.id if tier else False,
+                        "next_tier_id": next_tier.id if next_tier else False,
+                        "top_tier_reached": bool(tier) and not next_tier,
                         "tier_threshold": tier.threshold if tier else 0.0,
                         "next_threshold": next_tier.threshold if next_tier else 0.0,
                         "needed_for_next": needed,

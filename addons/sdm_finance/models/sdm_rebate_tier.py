@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import formatLang
 
 
 class SdmRebateTier(models.Model):
@@ -19,3 +20,21 @@ class SdmRebateTier(models.Model):
     )
     rate = fields.Float(string="Rate (%)", digits=(16, 4), help="Percent of the amount, for percentage rebates.")
     amount_per_unit = fields.Float(digits="Product Price", help="Rebate per unit, for per-unit rebates.")
+
+    @api.depends("threshold", "rate", "amount_per_unit", "agreement_id.reward", "agreement_id.currency_id")
+    def _compute_display_name(self):
+        """What the tier pays and from where: "2 % from 1,000.00", "¥ 0.50 per unit from 100.00"."""
+        for tier in self:
+            threshold = formatLang(self.env, tier.threshold)
+            if tier.agreement_id.reward == "per_unit":
+                tier.display_name = self.env._(
+                    "%(amount)s per unit from %(threshold)s",
+                    amount=formatLang(
+                        self.env, tier.amount_per_unit, dp="Product Price", currency_obj=tier.agreement_id.currency_id
+                    ),
+                    threshold=threshold,
+                )
+            else:
+                tier.display_name = self.env._(
+                    "%(rate)s %% from %(threshold)s", rate=f"{tier.rate:g}", threshold=threshold
+                )
