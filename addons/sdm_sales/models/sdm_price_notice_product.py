@@ -39,6 +39,11 @@ class SdmPriceNoticePriceMixin(models.AbstractModel):
         for line in self:
             line.new_price = line.currency_id.round(line.old_price * (1 + line.change_percent / 100.0))
 
+    @api.onchange("change_percent")
+    def _onchange_change_percent(self):
+        """Show the new price as soon as the change is typed (the inverse only runs on save)."""
+        self._inverse_change_percent()
+
     def _sdm_price_label(self):
         """How the errors name this price."""
         return self.product_id.display_name

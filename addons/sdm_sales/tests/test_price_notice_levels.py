@@ -2,6 +2,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import ValidationError
+from odoo.tests import Form
 from odoo.tools import formatLang
 
 from .compensation_common import CompensationCommon, D
@@ -159,6 +160,23 @@ class TestPriceNoticeLevels(CompensationCommon):
         self.assertEqual(notice.product_line_ids.change_percent, -20.0)
         self.assertEqual(notice.price_ids.old_price, 90.0, "the distributor price")
         self.assertEqual(notice.price_ids.change_percent, -20.0)
+
+    def test_old_prices_filled_in_the_form(self):
+        with Form(self.env["sdm.price.notice"]) as form:
+            form.effective_date = D
+            with form.product_line_ids.new() as line:
+                line.product_id = self.valve
+                self.assertEqual(line.old_price, 100.0)
+                line.new_price = 95.0
+            with form.price_ids.new() as level:
+                level.product_id = self.valve
+                level.pricelist_id = self.distributor
+                self.assertEqual(level.old_price, 90.0)
+                level.change_percent = -10.0
+                self.assertEqual(level.new_price, 81.0)
+        notice = form.record
+        self.assertEqual(notice.price_ids.mapped("new_price"), [81.0])
+        self.assertTrue(notice.name.startswith("PA/"))
 
     def test_price_error_names_the_product_and_formats_money(self):
         with self.assertRaises(ValidationError) as caught:
