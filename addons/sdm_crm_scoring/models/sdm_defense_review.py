@@ -107,11 +107,9 @@ class SdmDefenseReview(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("sdm.defense.review") or "/"
         reviews = super().create(vals_list)
         reviews.filtered(lambda r: not r.line_ids)._sdm_fill_lines()
+        reviews._sdm_assign_number("sdm.defense.review")
         return reviews
 
     def write(self, vals):

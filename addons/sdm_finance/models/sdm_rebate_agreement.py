@@ -237,12 +237,16 @@ class SdmRebateAgreement(models.Model):
 
     # ------------------------------------------------------------------ checks and versions
 
+    @api.depends("name")
+    def _compute_display_name(self):
+        for agreement in self:
+            agreement.display_name = agreement.name if agreement.name != "/" else self.env._("New Rebate Agreement")
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("sdm.rebate.agreement") or "/"
-        return super().create(vals_list)
+        agreements = super().create(vals_list)
+        agreements._sdm_assign_number("sdm.rebate.agreement")
+        return agreements
 
     def write(self, vals):
         if "tier_ids" not in vals:
@@ -302,7 +306,7 @@ class SdmRebateAgreement(models.Model):
                     self.env._(
                         "%(agreement)s: two tiers start at the same threshold (%(thresholds)s); thresholds must "
                         "increase.",
-                        agreement=agreement.name,
+                        agreement=agreement.display_name,
                         thresholds=", ".join(str(t) for t in thresholds),
                     )
                 )
@@ -311,7 +315,7 @@ class SdmRebateAgreement(models.Model):
                     raise ValidationError(
                         self.env._(
                             "%(agreement)s: a threshold cannot be negative (got %(value)s).",
-                            agreement=agreement.name,
+                            agreement=agreement.display_name,
                             value=tier.threshold,
                         )
                     )
@@ -319,7 +323,7 @@ class SdmRebateAgreement(models.Model):
                     raise ValidationError(
                         self.env._(
                             "%(agreement)s: a rate goes from 0 to 100 %% (got %(rate)s %% from %(threshold)s).",
-                            agreement=agreement.name,
+                            agreement=agreement.display_name,
                             rate=tier.rate,
                             threshold=tier.threshold,
                         )
@@ -328,7 +332,7 @@ class SdmRebateAgreement(models.Model):
                     raise ValidationError(
                         self.env._(
                             "%(agreement)s: the amount per unit cannot be negative (got %(amount)s).",
-                            agreement=agreement.name,
+                            agreement=agreement.display_name,
                             amount=tier.amount_per_unit,
                         )
                     )
@@ -338,11 +342,13 @@ class SdmRebateAgreement(models.Model):
         for agreement in self:
             if agreement.basis == "quantity" and not agreement.uom_id:
                 raise ValidationError(
-                    self.env._("%s counts quantities: choose the unit they are counted in.", agreement.name)
+                    self.env._("%s counts quantities: choose the unit they are counted in.", agreement.display_name)
                 )
             if agreement.reward == "per_unit" and agreement.basis != "quantity":
                 raise ValidationError(
-                    self.env._("%s pays an amount per unit: its basis must be the invoiced quantity.", agreement.name)
+                    self.env._(
+                        "%s pays an amount per unit: its basis must be the invoiced quantity.", agreement.display_name
+                    )
                 )
 
     def action_activate(self):

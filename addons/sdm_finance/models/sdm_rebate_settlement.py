@@ -85,8 +85,7 @@ class SdmRebateSettlement(models.Model):
             if settlement.state != "draft":
                 raise UserError(self.env._("Settlement %s is not a draft any more.", settlement.name))
         for settlement in self:
-            if settlement.name == "/":
-                settlement.name = self.env["ir.sequence"].next_by_code("sdm.rebate.settlement") or "/"
+            settlement._sdm_assign_number("sdm.rebate.settlement")  # its credit note's origin
             settlement._sdm_pay()
         self.write({"state": "validated"})
         self.env["sdm.rebate.accrual"]._sdm_reverse_open(self.agreement_id, self.partner_id)

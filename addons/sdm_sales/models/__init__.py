@@ -16,6 +16,7 @@ from . import sdm_price_notice_compute
 from . import sdm_price_notice_pricing
 from . import sdm_price_notice_settlement
 from . import sdm_price_notice_product
+from . import sdm_price_notice_price
 from . import sdm_price_notice_line
 from . import sdm_price_notice_source
 from . import sdm_price_notice_order_line

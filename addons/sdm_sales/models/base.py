@@ -31,3 +31,18 @@ class Base(models.AbstractModel):
                 SQL("UPDATE %s SET write_date = (now() AT TIME ZONE 'UTC') WHERE id = ANY(%s)", table, ids)
             )
         self.invalidate_recordset()
+
+    def _sdm_assign_number(self, code, field_name="name"):
+        """Give the records still unnumbered (``/``) their number from the sequence ``code``, in their company.
+
+        Called once the records are saved valid (after ``create`` ran their constraints), so a refused save
+        names no number. The SDM sequences are gapless (``no_gap``): their counter is a row updated in this
+        transaction, so a save that fails later in the transaction gives its number back, where a standard
+        (PostgreSQL) sequence would have consumed it. The counter row stays locked until the transaction ends:
+        two users saving at the same moment are served one after the other (the second is retried by Odoo).
+        """
+        Sequence = self.env["ir.sequence"]
+        for record in self:
+            if record[field_name] in (False, "/"):
+                company = record.company_id if "company_id" in record._fields else self.env.company
+                record[field_name] = Sequence.with_company(company.id or self.env.company.id).next_by_code(code) or "/"

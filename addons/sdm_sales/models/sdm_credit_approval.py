@@ -67,10 +67,9 @@ class SdmCreditApproval(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("sdm.credit.approval") or "/"
-        return super().create(vals_list)
+        approvals = super().create(vals_list)
+        approvals._sdm_assign_number("sdm.credit.approval")
+        return approvals
 
     # ------------------------------------------------------------------ request
     @api.model

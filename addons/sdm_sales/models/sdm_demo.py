@@ -272,8 +272,10 @@ class SdmDemo(models.AbstractModel):
     @api.model
     def _sdm_demo_price_adjustment(self, rng, customers, products):
         """Stock reports of the distributors for the first three products, and a computed notice lowering their
-        prices by 8 % ten days ago, waiting for a Sales Manager's approval."""
+        list and distributor (经销价) prices by 8 % ten days ago, waiting for a Sales Manager's approval."""
         today = self._sdm_demo_today()
+        distributor = self.env.ref(f"{_XMLID_MODULE}.demo_pricelist_distributor")
+        round_price = self.env.company.currency_id.round
         chosen = self.env["product.product"].union(*[product for product, _min, _max in products[:3]])
         reports = []
         for customer in customers[:12]:
@@ -302,6 +304,19 @@ class SdmDemo(models.AbstractModel):
                             "product_id": product.id,
                             "old_price": product.lst_price,
                             "new_price": self.env.company.currency_id.round(product.lst_price * 0.92),
+                        }
+                    )
+                    for product in chosen
+                ],
+                # The old distributor price comes from the pricelist.
+                "price_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "pricelist_id": distributor.id,
+                            "new_price": round_price(
+                                distributor._get_product_price(product, 1.0, date=today - timedelta(days=11)) * 0.92
+                            ),
                         }
                     )
                     for product in chosen

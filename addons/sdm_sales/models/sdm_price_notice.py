@@ -88,6 +88,15 @@ class SdmPriceNotice(models.Model):
         index=True,
     )
     product_line_ids = fields.One2many("sdm.price.notice.product", "notice_id", string="Products", copy=True)
+    price_ids = fields.One2many(
+        "sdm.price.notice.price",
+        "notice_id",
+        string="Price Levels",
+        copy=True,
+        help="The new price of a product on a pricelist (e.g. the distributor price): the customers of that "
+        "pricelist are compensated against it and their orders repriced to it. The other customers follow the "
+        "product's new list price.",
+    )
     line_ids = fields.One2many("sdm.price.notice.line", "notice_id", string="Compensation Lines", readonly=True)
     order_line_ids = fields.One2many("sdm.price.notice.order.line", "notice_id", string="Orders to Reprice")
     move_ids = fields.One2many("account.move", "sdm_price_notice_id", string="Credit Notes", readonly=True)
@@ -115,6 +124,11 @@ class SdmPriceNotice(models.Model):
         for notice in self:
             notice.amount_total, notice.customer_count = data.get(notice.id, (0.0, 0))
 
+    @api.depends("name")
+    def _compute_display_name(self):
+        for notice in self:
+            notice.display_name = notice.name if notice.name != "/" else self.env._("New Price Adjustment")
+
     def _compute_credit_note_count(self):
         for notice in self:
             notice.credit_note_count = len(notice.move_ids)
@@ -123,10 +137,39 @@ class SdmPriceNotice(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("sdm.price.notice") or "/"
-        return super().create(vals_list)
+        notices = super().create(vals_list)
+        notices._check_products()  # a constraint runs on the fields saved, and an empty notice saves none
+        notices._sdm_assign_number("sdm.price.notice")
+        return notices
+
+    @api.constrains("product_line_ids", "categ_id")
+    def _check_products(self):
+        for notice in self:
+            if not notice.product_line_ids and not notice.categ_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(notice)s lists no product: add the products with their new prices, or choose a "
+                        "category and press Add Products.",
+                        notice=notice.display_name,
+                    )
+                )
+
+    @api.constrains("product_line_ids", "price_ids")
+    def _check_price_levels(self):
+        for notice in self:
+            seen = set()
+            for level in notice.price_ids:
+                if level.product_id not in notice.product_line_ids.product_id:
+                    message = self.env._(
+                        "%(notice)s gives %(price)s a new price, but does not list the product: add it to the "
+                        "products with its new list price first."
+                    )
+                elif (level.product_id, level.pricelist_id) in seen:
+                    message = self.env._("%(notice)s gives %(price)s two new prices: keep one.")
+                else:
+                    seen.add((level.product_id, level.pricelist_id))
+                    continue
+                raise ValidationError(message % {"notice": notice.display_name, "price": level._sdm_price_label()})
 
     @api.constrains("scope", "pricelist_ids", "region_ids", "partner_ids")
     def _check_scope(self):
@@ -140,7 +183,7 @@ class SdmPriceNotice(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(notice)s applies to “%(scope)s”, but none is selected.",
-                        notice=notice.name,
+                        notice=notice.display_name,
                         scope=dict(self._fields["scope"]._description_selection(self.env))[notice.scope],
                     )
                 )
@@ -163,7 +206,7 @@ class SdmPriceNotice(models.Model):
                     self.env._(
                         "%(notice)s takes effect on %(date)s, before %(later)s (settled, effective %(later_date)s) "
                         "for the same products. Compensation goes forward in time: choose a later date.",
-                        notice=notice.name,
+                        notice=notice.display_name,
                         date=format_date(self.env, notice.effective_date),
                         later=later.name,
                         later_date=format_date(self.env, later.effective_date),
@@ -177,7 +220,7 @@ class SdmPriceNotice(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(notice)s: the look-back window must be at least one day (got %(days)s).",
-                        notice=notice.name,
+                        notice=notice.display_name,
                         days=notice.lookback_days,
                     )
                 )
@@ -200,6 +243,26 @@ class SdmPriceNotice(models.Model):
 
     # ------------------------------------------------------------------ products
 
+    def _sdm_list_price(self, product):
+        """The product's sales price in the notice currency: the old list price a new product line starts from."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        return company.currency_id._convert(
+            product.lst_price,
+            self.currency_id or company.currency_id,
+            company,
+            self.effective_date or fields.Date.context_today(self),
+        )
+
+    def _sdm_new_price(self, product, pricelist):
+        """The notice's new price of ``product`` for the customers of ``pricelist``: the price level of that
+        pricelist, else the product's new list price."""
+        self.ensure_one()
+        level = self.price_ids.filtered(lambda p: p.product_id == product and p.pricelist_id == pricelist)[:1]
+        if level:
+            return level.new_price
+        return self.product_line_ids.filtered(lambda line: line.product_id == product)[:1].new_price
+
     def action_add_category_products(self):
         """Add the products of the chosen category: the old price is the sales price, the new one follows the
         change in percent."""
@@ -211,11 +274,17 @@ class SdmPriceNotice(models.Model):
             products = self.env["product.product"].search(
                 [("categ_id", "child_of", notice.categ_id.id), ("sale_ok", "=", True), ("id", "not in", present.ids)]
             )
+            if not products and not notice.product_line_ids:
+                raise UserError(
+                    self.env._(
+                        "%(notice)s: %(category)s has no product on sale to add.",
+                        notice=notice.display_name,
+                        category=notice.categ_id.display_name,
+                    )
+                )
             commands = []
             for product in products:
-                old = notice.company_id.currency_id._convert(
-                    product.lst_price, notice.currency_id, notice.company_id, notice.effective_date
-                )
+                old = notice._sdm_list_price(product)
                 new = notice.currency_id.round(old * (1 + notice.categ_percent / 100.0))
                 commands.append(Command.create({"product_id": product.id, "old_price": old, "new_price": new}))
             notice.product_line_ids = commands
@@ -292,7 +361,16 @@ class SdmPriceNotice(models.Model):
         return True
 
     def write(self, vals):
-        frozen = {"effective_date", "direction", "basis", "lookback_days", "scope", "currency_id", "product_line_ids"}
+        frozen = {
+            "effective_date",
+            "direction",
+            "basis",
+            "lookback_days",
+            "scope",
+            "currency_id",
+            "product_line_ids",
+            "price_ids",
+        }
         if frozen & set(vals) and any(n.state in ("approved", "settled") for n in self):
             raise UserError(
                 self.env._(

@@ -22,9 +22,32 @@ class SdmPriceNoticeCompute(models.Model):
             return self.partner_ids.commercial_partner_id.ids
         if self.scope == "region":
             return Partner.search([("sdm_region_id", "child_of", self.region_ids.ids), ("is_company", "=", True)]).ids
-        # A customer's pricelist is computed (its own, else the default for its country): read it in batch.
-        customers = Partner.search([("is_company", "=", True)])
-        return customers.filtered(lambda p: p.property_product_pricelist in self.pricelist_ids).ids
+        pricelists = self._sdm_partner_pricelists(Partner.search([("is_company", "=", True)]).ids)
+        return [partner_id for partner_id, pricelist in pricelists.items() if pricelist in self.pricelist_ids]
+
+    def _sdm_partner_pricelists(self, partner_ids):
+        """{partner id: pricelist} in the notice's company, as Odoo prices their orders: the customer's own
+        pricelist, else the one of its country group, else the default (computed for all of them at once)."""
+        self.ensure_one()
+        Pricelist = self.env["product.pricelist"].with_company(self.company_id)
+        return Pricelist._get_partner_pricelist_multi(partner_ids)
+
+    def _sdm_price_level_sql(self, lines_query):
+        """The customers of the notice's price levels, as an SQL relation (partner_id, pricelist_id): each
+        customer who bought a product of the notice (``lines_query``) and whose pricelist is a level of it."""
+        self.ensure_one()
+        partner_ids, pricelist_ids = [], []
+        if self.price_ids:
+            self.env.cr.execute(SQL("SELECT DISTINCT l.partner_id FROM (%s) l", lines_query))
+            buyers = [row[0] for row in self.env.cr.fetchall()]
+            levels = self.price_ids.pricelist_id
+            for partner_id, pricelist in self._sdm_partner_pricelists(buyers).items():
+                if pricelist in levels:
+                    partner_ids.append(partner_id)
+                    pricelist_ids.append(pricelist.id)
+        return SQL(
+            "SELECT * FROM unnest(%s::int[], %s::int[]) AS c(partner_id, pricelist_id)", partner_ids, pricelist_ids
+        )
 
     def _sdm_compute_lines(self):
         """Eligible quantity × (net unit price paid − new price) per customer and product, in SQL.
@@ -50,6 +73,15 @@ class SdmPriceNoticeCompute(models.Model):
         products = self.product_line_ids
         Lines = self.env["sdm.net.sales.line"]
         digits = self.currency_id.decimal_places
+        lines = Lines._sdm_net_sales_query(
+            company_ids=company.ids,
+            date_to=self.effective_date - timedelta(days=1),
+            partner_ids=partners,
+            product_ids=products.product_id.ids,
+            # On the stored column, so that the planner estimates it from the table's statistics.
+            where=SQL("aml.quantity > 0"),
+        )
+        levels = self.price_ids
         cr.execute(
             SQL(
                 """
@@ -58,6 +90,12 @@ class SdmPriceNoticeCompute(models.Model):
                 WITH prod AS (
                     SELECT * FROM unnest(%(products)s::int[], %(new_prices)s::numeric[]) AS p(product_id, new_price)
                 ),
+                -- Price levels: the new price of a product on a pricelist, and the customers of those pricelists.
+                level AS (
+                    SELECT * FROM unnest(%(level_products)s::int[], %(level_pricelists)s::int[],
+                                         %(level_prices)s::numeric[]) AS v(product_id, pricelist_id, new_price)
+                ),
+                customer_level AS (%(customer_levels)s),
                 inv AS (
                     -- Net sales lines of the scope before the effective date, quantities in the product's unit;
                     -- a line with a negative quantity on its own document is not a sale to compensate.
@@ -129,13 +167,16 @@ class SdmPriceNoticeCompute(models.Model):
                      WHERE inv.move_type = 'out_invoice'
                 )
                 SELECT c.partner_id, c.product_id, c.qty_stock, c.qty_invoiced, c.qty_sold, c.qty_source,
-                       c.eligible, prod.new_price, f.aml_id, f.invoice_date, f.price_paid,
-                       GREATEST(f.price_paid - prod.new_price, 0) AS unit_compensation,
+                       c.eligible, COALESCE(level.new_price, prod.new_price) AS new_price, f.aml_id,
+                       f.invoice_date, f.price_paid,
+                       GREATEST(f.price_paid - COALESCE(level.new_price, prod.new_price), 0) AS unit_compensation,
                        GREATEST(LEAST(f.cum, c.refunded_all + c.eligible) - GREATEST(f.cum - f.qty, c.refunded_all), 0)
                            AS qty_taken
                   FROM chosen c
                   JOIN prod USING (product_id)
                   JOIN fifo f USING (partner_id, product_id)
+                  LEFT JOIN customer_level cl ON cl.partner_id = c.partner_id
+                  LEFT JOIN level ON level.product_id = c.product_id AND level.pricelist_id = cl.pricelist_id
                  WHERE c.eligible > 0
                    AND f.cum > c.refunded_all
                    AND f.cum - f.qty < c.refunded_all + c.eligible;
@@ -168,19 +209,16 @@ class SdmPriceNoticeCompute(models.Model):
                 """,
                 products=products.product_id.ids,
                 new_prices=products.mapped("new_price"),
+                level_products=[level.product_id.id for level in levels],
+                level_pricelists=[level.pricelist_id.id for level in levels],
+                level_prices=levels.mapped("new_price"),
+                customer_levels=self._sdm_price_level_sql(lines),
                 rate=rate,
                 company=company.id,
                 currency=self.currency_id.id,
                 date=self.effective_date,
                 window_start=self.effective_date - timedelta(days=self.lookback_days),
-                lines=Lines._sdm_net_sales_query(
-                    company_ids=company.ids,
-                    date_to=self.effective_date - timedelta(days=1),
-                    partner_ids=partners,
-                    product_ids=products.product_id.ids,
-                    # On the stored column, so that the planner estimates it from the table's statistics.
-                    where=SQL("aml.quantity > 0"),
-                ),
+                lines=lines,
                 qty=Lines._sdm_qty_in_uom_sql(
                     SQL("ABS(l.quantity)"), SQL("l.uom_category_id"), SQL("puom.factor"), SQL("puom.category_id")
                 ),
@@ -221,11 +259,13 @@ class SdmPriceNoticeCompute(models.Model):
         partners = self._sdm_scope_partner_ids()
         if partners is not None:
             domain.append(("order_partner_id.commercial_partner_id", "in", partners))
-        new_prices = {line.product_id: line.new_price for line in self.product_line_ids}
         commands = []
         for sale_line in self.env["sale.order.line"].search(domain):
             new_price = self.currency_id._convert(
-                new_prices[sale_line.product_id], sale_line.currency_id, self.company_id, self.effective_date
+                self._sdm_new_price(sale_line.product_id, sale_line.order_id.pricelist_id),
+                sale_line.currency_id,
+                self.company_id,
+                self.effective_date,
             )
             if sale_line.currency_id.compare_amounts(sale_line.price_unit, new_price) > 0:
                 commands.append(

@@ -29,7 +29,9 @@ class SdmPriceNoticePricing(models.Model):
             self._sdm_post_note(lambda n: n.env._("Order lines repriced: %s", ", ".join(applied)))
 
     def _sdm_update_pricelists(self):
-        """Fixed prices of the notice's products in the scope's pricelists become the new prices."""
+        """The notice's new prices go to the pricelists of the scope (all pricelists when the scope is not by
+        pricelist): a pricelist the notice gives a price level gets that price (as a fixed price, created if
+        missing); the fixed prices of the other pricelists get the product's new list price."""
         self.ensure_one()
         Item = self.env["product.pricelist.item"]
         pricelists = (
@@ -53,29 +55,36 @@ class SdmPriceNoticePricing(models.Model):
             )
             for item in items:
                 price = self.currency_id._convert(
-                    line.new_price, item.currency_id, self.company_id, self.effective_date
+                    self._sdm_new_price(product, item.pricelist_id),
+                    item.currency_id,
+                    self.company_id,
+                    self.effective_date,
                 )
                 changes.append(
                     f"{item.pricelist_id.display_name} / {product.display_name}: {item.fixed_price} → {price}"
                 )
                 item.fixed_price = price
-            if self.scope == "pricelist":
-                for pricelist in pricelists - items.pricelist_id:
-                    price = self.currency_id._convert(
-                        line.new_price, pricelist.currency_id, self.company_id, self.effective_date
-                    )
-                    Item.create(
-                        {
-                            "pricelist_id": pricelist.id,
-                            "applied_on": "0_product_variant",
-                            "product_id": product.id,
-                            "compute_price": "fixed",
-                            "fixed_price": price,
-                            "date_start": self.effective_date,
-                        }
-                    )
-                    changes.append(f"{pricelist.display_name} / {product.display_name}: → {price}")
-            elif self.scope == "all" and product.product_tmpl_id.product_variant_count == 1:
+            levels = self.price_ids.filtered(lambda level, product=product: level.product_id == product)
+            missing = pricelists if self.scope == "pricelist" else levels.pricelist_id & pricelists
+            for pricelist in missing - items.pricelist_id:
+                price = self.currency_id._convert(
+                    self._sdm_new_price(product, pricelist),
+                    pricelist.currency_id,
+                    self.company_id,
+                    self.effective_date,
+                )
+                Item.create(
+                    {
+                        "pricelist_id": pricelist.id,
+                        "applied_on": "0_product_variant",
+                        "product_id": product.id,
+                        "compute_price": "fixed",
+                        "fixed_price": price,
+                        "date_start": self.effective_date,
+                    }
+                )
+                changes.append(f"{pricelist.display_name} / {product.display_name}: → {price}")
+            if self.scope == "all" and product.product_tmpl_id.product_variant_count == 1:
                 price = self.currency_id._convert(
                     line.new_price, self.company_id.currency_id, self.company_id, self.effective_date
                 )

@@ -1,6 +1,7 @@
 import importlib.util
 from pathlib import Path
 
+from odoo import Command
 from odoo.addons.sdm_sales.tools.migration import rename_field
 from odoo.tests import TransactionCase, tagged
 
@@ -34,7 +35,13 @@ class TestMigration(TransactionCase):
         return self.env.cr.fetchall()
 
     def test_price_notice_kind_becomes_direction(self):
-        notice = self.env["sdm.price.notice"].create({"direction": "increase"})
+        product = self.env["product.product"].create({"name": "Renamed Valve"})
+        notice = self.env["sdm.price.notice"].create(
+            {
+                "direction": "increase",
+                "product_line_ids": [Command.create({"product_id": product.id, "old_price": 10, "new_price": 11})],
+            }
+        )
         field = self.env["ir.model.fields"]._get("sdm.price.notice", "direction")
         saved = self.env["ir.filters"].create(
             {"name": "By direction", "model_id": "sdm.price.notice", "context": "{'group_by': ['direction']}"}
@@ -61,3 +68,17 @@ class TestMigration(TransactionCase):
         self.assertEqual(cr.fetchone()[0], "{'group_by': ['direction']}")
         self.assertFalse(rename_field(cr, "sdm.price.notice", "kind", "direction"), "already renamed: nothing to do")
         self.env.invalidate_all()
+
+    def test_sdm_sequences_become_gapless_keeping_their_next_number(self):
+        sequence = self.env.ref("sdm_sales.seq_sdm_price_notice")
+        sequence.implementation = "standard"
+        Sequence = self.env["ir.sequence"]
+        drawn = [Sequence.next_by_code("sdm.price.notice") for _i in range(3)]
+        run_script("sdm_sales", "18.0.1.3.0", "post-migrate-gapless-numbers.py", self.env.cr)
+        self.assertEqual(sequence.implementation, "no_gap")
+        following = Sequence.next_by_code("sdm.price.notice")
+        self.assertEqual(int(following.rsplit("/", 1)[-1]), int(drawn[-1].rsplit("/", 1)[-1]) + 1)
+        run_script("sdm_sales", "18.0.1.3.0", "post-migrate-gapless-numbers.py", self.env.cr)
+        self.assertEqual(
+            int(Sequence.next_by_code("sdm.price.notice").rsplit("/", 1)[-1]), int(following.rsplit("/", 1)[-1]) + 1
+        )

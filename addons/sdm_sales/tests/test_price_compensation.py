@@ -8,6 +8,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import formatLang
 
 from .compensation_common import CompensationCommon, D
 
@@ -97,7 +98,8 @@ class TestPriceCompensation(CompensationCommon):
         before = Notice.search_count([])
         with self.assertRaises(ValidationError) as caught:
             self._notice(new_price=100.0)
-        self.assertIn("from 100.0 to 100.0", str(caught.exception))
+        money = formatLang(self.env, 100.0, currency_obj=self.currency)
+        self.assertIn(f"Valve goes from {money} to {money}", str(caught.exception), "prices formatted as money")
         with self.assertRaises(ValidationError) as caught:
             self._notice(new_price=-5.0)
         self.assertIn("-5.0", str(caught.exception))
