@@ -6,6 +6,7 @@ Screenshots of every key screen land in tests/e2e/screenshots/ (git-ignored); a 
 ``FAILED-<test>-<n>.png`` of every page it had open.
 """
 
+import datetime
 import json
 import os
 import re
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import odoorpc
 import pytest
@@ -26,6 +28,7 @@ ROOT = HERE.parent.parent
 SHOTS = HERE / "screenshots"
 CHROMIUM = os.environ.get("SDM_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "e2e-Pass-2026"
+USERS_TZ = "Asia/Shanghai"  # the e2e users' time zone: their "today" is the server's context_today for them
 
 SIZES = {
     "desktop": {"viewport": {"width": 1440, "height": 900}},
@@ -65,6 +68,13 @@ def server():
         ) as url,
     ):
         yield {"url": url, "port": port, "db": db}
+
+
+@pytest.fixture
+def users_today():
+    """Today for the e2e users (Asia/Shanghai), as the server dates their documents: from 16:00 UTC it is
+    already tomorrow there, and a test comparing with the machine's date would straddle two days."""
+    return datetime.datetime.now(ZoneInfo(USERS_TZ)).date()
 
 
 # --------------------------------------------------------------------------- external API
@@ -157,7 +167,7 @@ def world(admin):
             "company_ids": [(6, 0, [company])],
             "groups_id": [(6, 0, [ref("base.group_user"), *group_ids])],
             "lang": "zh_CN" if key == "zh" else "en_US",
-            "tz": "Asia/Shanghai",
+            "tz": USERS_TZ,
         }
         if found:
             users[key] = found[0]["id"]

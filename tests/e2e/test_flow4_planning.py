@@ -4,7 +4,6 @@ then follows their target on the Plan Progress screen, fed by a real invoiced or
 import calendar
 import re
 import time
-from datetime import date
 
 from playwright.sync_api import expect
 
@@ -91,8 +90,8 @@ def _plan_world(admin, world, make_customer, suffix, year):
     return {"north": north, "south": south, "customer": customer, "order": order, "invoices": invoices}
 
 
-def test_flow4_planning(ui, admin, world, make_customer):
-    today = date.today()
+def test_flow4_planning(ui, admin, world, make_customer, users_today):
+    today = users_today
     year = today.year
     suffix = f"{ui.size[0].upper()}{int(time.time()) % 1_000_000:06d}"
     data = _plan_world(admin, world, make_customer, suffix, year)

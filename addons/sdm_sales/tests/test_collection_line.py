@@ -106,7 +106,9 @@ class TestCollectionLine(SdmSalesCommon):
         )
         # A credit note matched with an invoice settles no money.
         other = self._create_invoice(self.customer_a, [(self.product, 1, 100.0)], date(2026, 7, 1))
-        note = self._create_invoice(self.customer_a, [(self.product, 1, 100.0)], date(2026, 7, 2), move_type="out_refund")
+        note = self._create_invoice(
+            self.customer_a, [(self.product, 1, 100.0)], date(2026, 7, 2), move_type="out_refund"
+        )
         (other | note).line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable").reconcile()
         self.assertEqual(len(self._lines()), 2)
 
