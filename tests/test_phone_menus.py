@@ -62,8 +62,10 @@ class TestPhoneMenus(TransactionCase):
         )
         for entry in entries:
             self.assertFalse(entry.child_id)
-            action = self.env["ir.actions.act_window"].with_user(self.salesperson)._for_xml_id(
-                entry.action.get_external_id()[entry.action.id]
+            action = (
+                self.env["ir.actions.act_window"]
+                .with_user(self.salesperson)
+                ._for_xml_id(entry.action.get_external_id()[entry.action.id])
             )
             self.assertEqual(action["views"][0][1], "kanban", entry.name)
             self.env[action["res_model"]].with_user(self.salesperson).check_access("read")

@@ -29,9 +29,9 @@ class TestPhoneReview(SdmSalesCommon):
 
     def _line_form(self):
         arch = etree.fromstring(
-            self.env["sdm.defense.review"].with_user(self.user_sales_a).get_views([(False, "form")])["views"]["form"][
-                "arch"
-            ]
+            self.env["sdm.defense.review"]
+            .with_user(self.user_sales_a)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
         )
         return arch.find(".//field[@name='line_ids']")
 
@@ -75,7 +75,7 @@ class TestPhoneReview(SdmSalesCommon):
         self.review.action_confirm()
         user = self.user_sales_a
         action = self.env["ir.actions.act_window"].with_user(user)._for_xml_id("sdm_sales.action_sdm_my_customers")
-        kanban_id = dict((vtype, vid) for vid, vtype in action["views"])["kanban"]
+        kanban_id = {vtype: vid for vid, vtype in action["views"]}["kanban"]
         kanban = etree.fromstring(
             self.env["res.partner"].with_user(user).get_views([(kanban_id, "kanban")])["views"]["kanban"]["arch"]
         )

@@ -34,7 +34,7 @@ class TestMyPlan(PlanCommon):
         nodes = self.env["sdm.sales.plan.node"].with_user(user).search(domain)
         self.assertEqual(nodes, self._node(plan, user))
         # the form she opens: progress, not the planner's form
-        form_id = dict((vtype, vid) for vid, vtype in action["views"])["form"]
+        form_id = {vtype: vid for vid, vtype in action["views"]}["form"]
         arch = etree.fromstring(
             self.env["sdm.sales.plan.node"].with_user(user).get_views([(form_id, "form")])["views"]["form"]["arch"]
         )
@@ -57,6 +57,6 @@ class TestMyPlan(PlanCommon):
 
     def test_plan_progress_cards_open_the_progress_form(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("sdm_planning.action_sdm_salesperson_progress")
-        views = dict((vtype, vid) for vid, vtype in action["views"])
+        views = {vtype: vid for vid, vtype in action["views"]}
         self.assertEqual(views["form"], self.env.ref("sdm_planning.sdm_sales_plan_node_view_form_progress").id)
         self.assertEqual(action["views"][0][1], "kanban")
