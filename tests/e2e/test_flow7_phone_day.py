@@ -44,7 +44,9 @@ def tap_menu(s, xmlid, wait=".o_action_manager .o_view_controller"):
     if not entry.count():
         sidebar.locator("a.btn-primary").first.click()  # "All Apps": the app menu
         taps = 1
+    before = s.page.url
     entry.first.click()
+    s.page.wait_for_url(lambda url: url != before)  # the previous screen's views are gone
     s.ready(wait)
     return taps
 
