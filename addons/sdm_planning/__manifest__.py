@@ -15,6 +15,7 @@
         "data/sdm_planning_data.xml",
         "wizards/sdm_planning_wizard_views.xml",
         "views/sdm_sales_plan_views.xml",
+        "views/sdm_my_plan_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_report_views.xml",
         "views/sdm_planning_menus.xml",

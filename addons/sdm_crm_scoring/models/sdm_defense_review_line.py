@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
 
 from .sdm_defense_review import SCORE_MAX, SCORE_MIN, UNSCORED
 
@@ -50,6 +51,28 @@ class SdmDefenseReviewLine(models.Model):
                     )
                 )
 
+    @api.onchange("score", "target_score")
+    def _onchange_score_scale(self):
+        """Say it on the line, at once, when a score leaves the scale (the constraint refuses it on save)."""
+        for fname in ("score", "target_score"):
+            value = self[fname]
+            if value and not SCORE_MIN <= value <= SCORE_MAX:
+                previous = self._origin[fname]
+                self[fname] = previous if SCORE_MIN <= previous <= SCORE_MAX else False
+                return {
+                    "warning": {
+                        "title": self.env._("Score out of the scale"),
+                        "message": self.env._(
+                            "“%(criterion)s”: scores go from %(low)s to %(high)s (got %(value)s).",
+                            criterion=self.criterion_id.name,
+                            low=SCORE_MIN,
+                            high=SCORE_MAX,
+                            value=value,
+                        ),
+                    }
+                }
+        return None
+
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
@@ -58,7 +81,25 @@ class SdmDefenseReviewLine(models.Model):
 
     def write(self, vals):
         self.review_id._sdm_check_editable(set(vals))
+        if "weight" in vals:
+            self._sdm_check_weight_change(vals["weight"])
         return super().write(vals)
+
+    def _sdm_check_weight_change(self, weight):
+        """The importance is the scorecard's: only an SDM Administrator changes it on a review line."""
+        if self.env.su or self.env.user.has_group("sdm_sales.group_sdm_admin"):
+            return
+        for line in self:
+            if float_compare(line.weight, weight or 0.0, precision_digits=6):
+                raise UserError(
+                    self.env._(
+                        "“%(criterion)s”: the importance (%(weight)s) comes from the scorecard %(scorecard)s; "
+                        "only an SDM Administrator changes it.",
+                        criterion=line.criterion_id.name,
+                        weight=line.weight,
+                        scorecard=line.review_id.template_id.display_name,
+                    )
+                )
 
     def unlink(self):
         self.review_id._sdm_check_editable({"line_ids"})

@@ -54,6 +54,9 @@ class SdmSalesPlanNode(models.Model):
     currency_id = fields.Many2one(related="plan_id.currency_id")
     state = fields.Selection(related="plan_id.state")
     line_ids = fields.One2many("sdm.sales.plan.line", "node_id", string="Months", copy=True)
+    achievement_ids = fields.One2many(
+        "sdm.sales.achievement", "node_id", string="Monthly Achievement", readonly=True, copy=False
+    )
     amount_total = fields.Monetary(string="Sales Target", compute="_compute_totals", store=True)
     quantity_total = fields.Float(string="Quantity Target", compute="_compute_totals", store=True)
     margin_total = fields.Monetary(string="Gross Profit Target", compute="_compute_totals", store=True)

@@ -454,7 +454,8 @@ class ResPartner(models.Model):
         if result["mode"] == "approval":
             if checkpoint == "sale":
                 message += "\n" + self.env._(
-                    "Request a credit approval from the order (button “Request Credit Approval”)."
+                    "Request a credit approval from the order: press “Request Credit Approval” in the red credit "
+                    "alert at the top of the order."
                 )
             else:
                 message += "\n" + self.env._("A Credit Controller must approve the sale order first.")

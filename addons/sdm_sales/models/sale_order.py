@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import formatLang
+from odoo.tools import format_date, formatLang
 
 
 class SaleOrder(models.Model):
@@ -114,6 +114,10 @@ class SaleOrder(models.Model):
             result = order._sdm_credit_simulation()
             limit = result.get("limit") or 0.0
             order.sdm_credit_remaining = limit - result.get("exposure", 0.0) if limit else 0.0
+            if result.get("approved"):
+                order.sdm_credit_banner = order._sdm_credit_approved_banner()
+                order.sdm_credit_banner_level = "info"
+                continue
             if result.get("ok") and not result.get("warned"):
                 if limit:
                     order.sdm_credit_banner = self.env._(
@@ -128,6 +132,27 @@ class SaleOrder(models.Model):
             order.sdm_credit_needs_approval = (
                 result.get("mode") == "approval" and order.sdm_credit_approval_state != "pending"
             )
+
+    def _sdm_credit_approved_banner(self):
+        """What the salesperson reads once a Credit Controller approved the order: until when, up to how much."""
+        self.ensure_one()
+        approval = self.sdm_credit_approval_ids.filtered(lambda a: a._sdm_is_valid())[:1]
+        values = {
+            "approval": approval.name,
+            "user": approval.approver_id.name or "",
+            "amount": formatLang(self.env, approval.amount, currency_obj=self.company_id.currency_id),
+        }
+        if approval.expiry_date:
+            return self.env._(
+                "Credit approved (%(approval)s, by %(user)s): valid until %(date)s for this order up to %(amount)s. "
+                "You can confirm it.",
+                date=format_date(self.env, approval.expiry_date),
+                **values,
+            )
+        return self.env._(
+            "Credit approved (%(approval)s, by %(user)s) for this order up to %(amount)s. You can confirm it.",
+            **values,
+        )
 
     def _sdm_check_available_qty(self):
         """Available-quantity control (可用量控制): storable lines against the warehouse forecast."""
