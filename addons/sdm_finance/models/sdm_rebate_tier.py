@@ -35,6 +35,6 @@ class SdmRebateTier(models.Model):
                     threshold=threshold,
                 )
             else:
-                tier.display_name = self.env._(
-                    "%(rate)s %% from %(threshold)s", rate=f"{tier.rate:g}", threshold=threshold
-                )
+                # Formatted outside the call: the term extractor evaluates the call's arguments.
+                rate = f"{tier.rate:g}"
+                tier.display_name = self.env._("%(rate)s %% from %(threshold)s", rate=rate, threshold=threshold)
