@@ -110,7 +110,11 @@ def day_setup(admin, world, make_customer, lang):
         active_id=order,
     )
     admin.call("sale.advance.payment.inv", "create_invoices", [wizard])
-    admin.call("account.move", "action_post", admin.read("sale.order", order, ["invoice_ids"])["invoice_ids"])
+    invoices = admin.read("sale.order", order, ["invoice_ids"])["invoice_ids"]
+    admin.call("account.move", "action_post", invoices)
+    # The month her sales count in: the invoice's own date (the server dates it in the poster's time zone, which
+    # may already be tomorrow, or still yesterday, against this machine's clock).
+    invoice_date = admin.read("account.move", invoices[0], ["invoice_date"])["invoice_date"]
     plan = admin.create("sdm.sales.plan", {"year": year})
     admin.call("sdm.sales.plan", "action_build_nodes", [plan])
     nodes = admin.search_read("sdm.sales.plan.node", [("plan_id", "=", plan)], ["user_id", "child_ids", "line_ids"])
@@ -127,6 +131,7 @@ def day_setup(admin, world, make_customer, lang):
         "over": over,
         "defended": defended,
         "node": mine[0]["id"],
+        "month": invoice_date[:8] + "01",
     }
 
 
@@ -228,10 +233,9 @@ def run_phone_day(ui, admin, rpc_as, world, data, lang):
     form = s.page.locator(".o_form_view")
     for planner_field in ("proposal_amount", "variance_accepted", "distribution_weight"):
         expect(form.locator(f".o_field_widget[name='{planner_field}']")).to_have_count(0)
-    month = date.today().replace(day=1)
     rows = admin.search_read(
         "sdm.sales.achievement",
-        [("node_id", "=", data["node"]), ("month", "=", month.isoformat())],
+        [("node_id", "=", data["node"]), ("month", "=", data["month"])],
         ["actual_amount", "target_amount"],
     )
     assert rows and rows[0]["actual_amount"] >= 3000 and rows[0]["target_amount"] == MONTHLY_TARGET, rows

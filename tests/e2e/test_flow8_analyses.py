@@ -1,0 +1,91 @@
+"""Flow 8: the analyses a sales director reads, as the administrator on a desktop — each opened from its action
+as the web client does (its default filters and groupings), screenshotted, and its grand total checked against
+the same figure computed through the external API: Salesperson Ranking (confirmed orders of this year, not OR'd
+with other filters), Collections (receipts applied to invoices and unapplied ones) and Compensation Analysis
+(cancelled notices left out)."""
+
+import re
+
+import pytest
+
+NUMBER = re.compile(r"-?[\d,]+(?:\.\d+)?")
+
+
+def cell_number(text):
+    found = NUMBER.search(text.replace("\u00a0", " "))
+    assert found, text
+    return float(found.group().replace(",", ""))
+
+
+def pivot_total(s, last=False):
+    """The grand total of the first measure (or of the last cell: the last measure of the total column)."""
+    cells = s.page.locator(".o_pivot table tbody tr").first.locator("td.o_pivot_cell_value")
+    cells.first.wait_for(state="visible")
+    return cell_number((cells.last if last else cells.first).inner_text())
+
+
+def total(admin, model, domain, field):
+    groups = admin.call(model, "read_group", domain, [f"{field}:sum"], [])
+    return round(groups[0][field] or 0.0, 2) if groups else 0.0
+
+
+@pytest.mark.parametrize("size", ["desktop"])
+def test_flow8_analyses(ui, admin, world, make_customer, users_today):
+    year = users_today.year
+    # Money received for sure in this run: an invoice of 1,500 paid 600 (applied) and an advance of 250 (unapplied).
+    customer = make_customer("E2E Analyses Payer")
+    invoice = admin.create(
+        "account.move",
+        {
+            "move_type": "out_invoice",
+            "partner_id": customer,
+            "invoice_user_id": world["users"]["sales"],
+            "invoice_date": users_today.isoformat(),
+            "invoice_line_ids": [
+                (0, 0, {"product_id": world["product"], "quantity": 15, "price_unit": 100.0, "tax_ids": [(6, 0, [])]})
+            ],
+        },
+    )
+    admin.call("account.move", "action_post", [invoice])
+    wizard = admin.create(
+        "account.payment.register",
+        {"amount": 600.0, "payment_date": users_today.isoformat()},
+        active_model="account.move",
+        active_ids=[invoice],
+    )
+    admin.call("account.payment.register", "action_create_payments", [wizard])
+    advance = admin.create(
+        "account.payment",
+        {"payment_type": "inbound", "partner_type": "customer", "partner_id": customer, "amount": 250.0},
+    )
+    admin.call("account.payment", "action_post", [advance])
+    mine = admin.search_read("sdm.collection.line", [("partner_id", "=", customer)], ["applied", "amount"])
+    assert sorted((line["applied"], line["amount"]) for line in mine) == [(False, 250.0), (True, 600.0)], mine
+
+    s = ui.login("admin", "admin")
+
+    # Salesperson Ranking: confirmed orders of this year only.
+    s.action("sdm_planning.action_sdm_salesperson_ranking", wait=".o_pivot")
+    expected = total(
+        admin,
+        "sale.report",
+        [("state", "not in", ["draft", "cancel", "sent"]), ("date", ">=", f"{year}-01-01 00:00:00")],
+        "price_subtotal",
+    )
+    assert expected > 0
+    s.shot("salesperson-ranking")
+    assert abs(pivot_total(s) - expected) < 0.01, (pivot_total(s), expected)
+
+    # Collections: every receipt, applied and unapplied.
+    s.action("sdm_sales.action_sdm_collection_line", wait=".o_pivot")
+    expected = total(admin, "sdm.collection.line", [], "amount")
+    assert expected >= 850
+    s.shot("collections")
+    assert abs(pivot_total(s, last=True) - expected) < 0.01, (pivot_total(s, last=True), expected)
+
+    # Compensation Analysis: the compensation of notices that are not cancelled.
+    s.action("sdm_sales.action_sdm_price_notice_line", wait=".o_action_manager .o_view_controller")
+    expected = total(admin, "sdm.price.notice.line", [("state", "!=", "cancel")], "amount")
+    s.shot("compensation-analysis")
+    if expected:
+        assert abs(pivot_total(s, last=True) - expected) < 0.01, (pivot_total(s, last=True), expected)
