@@ -238,7 +238,24 @@ def run_phone_day(ui, admin, rpc_as, world, data, lang):
         [("node_id", "=", data["node"]), ("month", "=", data["month"])],
         ["actual_amount", "target_amount"],
     )
-    assert rows and rows[0]["actual_amount"] >= 3000 and rows[0]["target_amount"] == MONTHLY_TARGET, rows
+    # Her sales of that month: every posted invoice and credit note of hers (other flows sell and refund for the
+    # same salesperson in the same month), the day's 3,000 among them.
+    year_month = data["month"][:7]
+    moves = admin.search_read(
+        "account.move",
+        [
+            ("invoice_user_id", "=", data["salesperson"]),
+            ("state", "=", "posted"),
+            ("move_type", "in", ["out_invoice", "out_refund"]),
+            ("invoice_date", ">=", data["month"]),
+            ("company_id", "=", world["company"]),
+        ],
+        ["amount_untaxed_signed", "invoice_date"],
+    )
+    month_sales = sum(m["amount_untaxed_signed"] for m in moves if m["invoice_date"].startswith(year_month))
+    assert any(m["amount_untaxed_signed"] == 3000 for m in moves), moves
+    assert rows and rows[0]["target_amount"] == MONTHLY_TARGET, rows
+    assert abs(rows[0]["actual_amount"] - month_sales) < 0.01, (rows, month_sales)
     months = form.locator(".o_field_widget[name='achievement_ids']")
     this_month = (
         months.locator(".o_kanban_record, .o_data_row")

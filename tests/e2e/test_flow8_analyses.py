@@ -2,7 +2,9 @@
 as the web client does (its default filters and groupings), screenshotted, and its grand total checked against
 the same figure computed through the external API: Salesperson Ranking (confirmed orders of this year, not OR'd
 with other filters), Collections (receipts applied to invoices and unapplied ones) and Compensation Analysis
-(cancelled notices left out)."""
+(cancelled notices left out), Channel Stock Reports (the latest report per customer and product, never levels
+added across dates) and Targets (no total across the levels of the plan tree); Sales Trend and Target vs Actual
+are screenshotted."""
 
 import re
 
@@ -89,3 +91,23 @@ def test_flow8_analyses(ui, admin, world, make_customer, users_today):
     s.shot("compensation-analysis")
     if expected:
         assert abs(pivot_total(s, last=True) - expected) < 0.01, (pivot_total(s, last=True), expected)
+
+    # Channel Stock Reports: opens on the latest report of each customer and product.
+    s.action("sdm_sales.action_sdm_channel_stock", wait=".o_list_view")
+    latest = admin.call("sdm.channel.stock", "search_count", [("is_latest", "=", True)])
+    s.shot("channel-stock-latest")
+    assert s.page.locator(".o_searchview_facet").filter(has_text="Latest").count() == 1, s.text()
+    if latest:
+        assert cell_number(s.page.locator(".o_pager_limit").first.inner_text()) == latest
+
+    # Targets: every level of the plan tree, with no total adding them up.
+    s.action("sdm_planning.action_sdm_sales_plan_node", wait=".o_list_view")
+    s.shot("targets")
+    footer = s.page.locator(".o_list_view tfoot .o_list_number")
+    assert all(not cell.inner_text().strip() for cell in footer.all()), [cell.inner_text() for cell in footer.all()]
+
+    # Sales Trend and Target vs Actual: graphs, as they open.
+    s.action("sdm_planning.action_sdm_sales_trend", wait=".o_graph_renderer")
+    s.shot("sales-trend")
+    s.action("sdm_planning.action_sdm_sales_achievement_figure", wait=".o_action_manager .o_view_controller")
+    s.shot("target-vs-actual")
