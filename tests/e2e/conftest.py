@@ -96,6 +96,22 @@ class Rpc:
     def write(self, model, ids, vals):
         return self.call(model, "write", ids if isinstance(ids, list) else [ids], vals)
 
+    def confirm_and_invoice(self, order):
+        """Confirm a sales order, invoice what it ordered and post the invoices; returns their ids."""
+        self.call("sale.order", "action_confirm", [order])
+        wizard = self.create(
+            "sale.advance.payment.inv",
+            {"advance_payment_method": "delivered", "sale_order_ids": [(6, 0, [order])]},
+            active_model="sale.order",
+            active_ids=[order],
+            active_id=order,
+        )
+        self.call("sale.advance.payment.inv", "create_invoices", [wizard])
+        invoices = self.read("sale.order", order, ["invoice_ids"])["invoice_ids"]
+        assert invoices, f"sale.order {order} was not invoiced"
+        self.call("account.move", "action_post", invoices)
+        return invoices
+
     def read(self, model, ids, fields):
         records = self.call(model, "read", ids if isinstance(ids, list) else [ids], fields)
         return records if isinstance(ids, list) else records[0]

@@ -76,18 +76,7 @@ def _plan_world(admin, world, make_customer, suffix, year):
             ],
         },
     )
-    admin.call("sale.order", "action_confirm", [order])
-    wizard = admin.create(
-        "sale.advance.payment.inv",
-        {"advance_payment_method": "delivered", "sale_order_ids": [(6, 0, [order])]},
-        active_model="sale.order",
-        active_ids=[order],
-        active_id=order,
-    )
-    admin.call("sale.advance.payment.inv", "create_invoices", [wizard])
-    invoices = admin.read("sale.order", order, ["invoice_ids"])["invoice_ids"]
-    assert invoices, "the order was not invoiced"
-    admin.call("account.move", "action_post", invoices)
+    invoices = admin.confirm_and_invoice(order)
     return {"north": north, "south": south, "customer": customer, "order": order, "invoices": invoices}
 
 

@@ -101,17 +101,7 @@ def day_setup(admin, world, make_customer, lang):
             ],
         },
     )
-    admin.call("sale.order", "action_confirm", [order])
-    wizard = admin.create(
-        "sale.advance.payment.inv",
-        {"advance_payment_method": "delivered", "sale_order_ids": [(6, 0, [order])]},
-        active_model="sale.order",
-        active_ids=[order],
-        active_id=order,
-    )
-    admin.call("sale.advance.payment.inv", "create_invoices", [wizard])
-    invoices = admin.read("sale.order", order, ["invoice_ids"])["invoice_ids"]
-    admin.call("account.move", "action_post", invoices)
+    invoices = admin.confirm_and_invoice(order)
     # The month her sales count in: the invoice's own date (the server dates it in the poster's time zone, which
     # may already be tomorrow, or still yesterday, against this machine's clock).
     invoice_date = admin.read("account.move", invoices[0], ["invoice_date"])["invoice_date"]

@@ -122,21 +122,17 @@ class SdmCollectionLine(models.Model):
         )
 
     @api.model
-    def _sdm_collection_filters(self, company_ids=None, date_from=None, date_to=None, partner_ids=None, applied=None):
-        """The consumers' usual restrictions on the columns of this model (``None``: no restriction; dates
-        inclusive; partners are commercial partners)."""
-        conditions = []
-        if company_ids is not None:
-            conditions.append(SQL("c.company_id = ANY(%s)", list(company_ids)))
-        if date_from:
-            conditions.append(SQL("c.date >= %s", date_from))
-        if date_to:
-            conditions.append(SQL("c.date <= %s", date_to))
-        if partner_ids is not None:
-            conditions.append(SQL("c.partner_id = ANY(%s)", list(partner_ids)))
-        if applied is not None:
-            conditions.append(SQL("c.applied = %s", bool(applied)))
-        return conditions
+    def _sdm_collection_filters(self, applied=None, **scope):
+        """The consumers' usual restrictions (company, dates, partners as for net sales, see
+        ``sdm.net.sales.line._sdm_scope_conditions``), and applied or unapplied rows only."""
+        columns = {
+            "company": SQL("c.company_id"),
+            "date": SQL("c.date"),
+            "partner": SQL("c.partner_id"),
+            "applied": SQL("c.applied"),
+        }
+        applied = None if applied is None else bool(applied)
+        return self.env["sdm.net.sales.line"]._sdm_scope_conditions(columns, applied=applied, **scope)
 
     @api.model
     def _sdm_collection_query(self, where=None, **filters):

@@ -132,25 +132,41 @@ class SdmNetSalesLine(models.Model):
         )
 
     @api.model
-    def _sdm_net_sales_filters(
-        self, company_ids=None, date_from=None, date_to=None, partner_ids=None, product_ids=None, categ_ids=None
+    def _sdm_scope_conditions(
+        self, columns, company_ids=None, date_from=None, date_to=None, partner_ids=None, **others
     ):
-        """The consumers' usual restrictions, as conditions (``None``: no restriction; dates inclusive; partners
-        are commercial partners; categories are taken as given, pass their children when wanted)."""
+        """The consumers' usual restrictions of an SDM figure query, as conditions on its ``columns``: a dict of
+        SQL expressions for "company", "date", "partner" and any key of ``others`` (``None``: no restriction;
+        dates inclusive; partners are commercial partners; an ``others`` value restricts its column to a list,
+        or to a boolean). Shared by the net sales and the collection lines."""
         conditions = []
         if company_ids is not None:
-            conditions.append(SQL("am.company_id = ANY(%s)", list(company_ids)))
+            conditions.append(SQL("%s = ANY(%s)", columns["company"], list(company_ids)))
         if date_from:
-            conditions.append(SQL("am.invoice_date >= %s", date_from))
+            conditions.append(SQL("%s >= %s", columns["date"], date_from))
         if date_to:
-            conditions.append(SQL("am.invoice_date <= %s", date_to))
+            conditions.append(SQL("%s <= %s", columns["date"], date_to))
         if partner_ids is not None:
-            conditions.append(SQL("am.commercial_partner_id = ANY(%s)", list(partner_ids)))
-        if product_ids is not None:
-            conditions.append(SQL("aml.product_id = ANY(%s)", list(product_ids)))
-        if categ_ids is not None:
-            conditions.append(SQL("pt.categ_id = ANY(%s)", list(categ_ids)))
+            conditions.append(SQL("%s = ANY(%s)", columns["partner"], list(partner_ids)))
+        for key, value in others.items():
+            if isinstance(value, bool):
+                conditions.append(SQL("%s = %s", columns[key], value))
+            elif value is not None:
+                conditions.append(SQL("%s = ANY(%s)", columns[key], list(value)))
         return conditions
+
+    @api.model
+    def _sdm_net_sales_filters(self, product_ids=None, categ_ids=None, **scope):
+        """The consumers' usual restrictions (see :meth:`_sdm_scope_conditions`; categories are taken as given,
+        pass their children when wanted)."""
+        columns = {
+            "company": SQL("am.company_id"),
+            "date": SQL("am.invoice_date"),
+            "partner": SQL("am.commercial_partner_id"),
+            "product_ids": SQL("aml.product_id"),
+            "categ_ids": SQL("pt.categ_id"),
+        }
+        return self._sdm_scope_conditions(columns, product_ids=product_ids, categ_ids=categ_ids, **scope)
 
     @api.model
     def _sdm_net_sales_query(self, where=None, **filters):
