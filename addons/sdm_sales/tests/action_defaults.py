@@ -101,10 +101,9 @@ def _period_domain(env, model, node, periods):
     return expression.OR([[(field_name, ">=", start), (field_name, "<", end)] for start, end in ranges])
 
 
-def default_search(env, action):
-    """``(domain, groupbys)`` an action opens with: its domain AND its default filters (grouped as the web client
-    groups them), and the group-bys of its context."""
-    action = _action(env, action)
+def _search_defaults(env, action):
+    """``(model, context, search arch, {filter name: default value})`` of an action: its search view as the web
+    client loads it and the ``search_default_*`` keys of its context."""
     model = env[action["res_model"]]
     context = _context(env, action)
     search_view_id = action.get("search_view_id")
@@ -113,6 +112,14 @@ def default_search(env, action):
     arch = model.get_views([(search_view_id or False, "search")])["views"]["search"]["arch"]
     prefix = "search_default_"
     defaults = {key[len(prefix) :]: value for key, value in context.items() if key.startswith(prefix)}
+    return model, context, arch, defaults
+
+
+def default_search(env, action):
+    """``(domain, groupbys)`` an action opens with: its domain AND its default filters (grouped as the web client
+    groups them), and the group-bys of its context."""
+    action = _action(env, action)
+    model, context, arch, defaults = _search_defaults(env, action)
     known = set()
     domains = []
     for group in _search_groups(arch):
@@ -208,14 +215,7 @@ def graph_setup(env, action):
 def or_defaults(env, action):
     """The groups of the action's search view in which it activates more than one filter by default: the web
     client ORs them (``[[name, ...], ...]``)."""
-    action = _action(env, action)
-    model = env[action["res_model"]]
-    context = _context(env, action)
-    search_view_id = action.get("search_view_id")
-    if isinstance(search_view_id, (list, tuple)):
-        search_view_id = search_view_id[0]
-    arch = model.get_views([(search_view_id or False, "search")])["views"]["search"]["arch"]
-    prefix = "search_default_"
-    active = {key[len(prefix) :] for key, value in context.items() if key.startswith(prefix) and value}
+    _model, _context_, arch, defaults = _search_defaults(env, _action(env, action))
+    active = {name for name, value in defaults.items() if value}
     groups = [[node.get("name") for node in group if node.get("name") in active] for group in _search_groups(arch)]
     return [names for names in groups if len(names) > 1]
