@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import odoorpc
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/: the server helper shared with pytest-odoo
@@ -463,6 +464,12 @@ class Screen:
                 name = (phone_fields or {}).get(name, name)
             if isinstance(value, tuple):
                 self.many2one(name, value[1], scope=scope)
+                # Picking a record runs the line's onchange (e.g. a price filled in from the product): let it
+                # come back before typing into a field it rewrites.
+                try:
+                    self.page.wait_for_load_state("networkidle", timeout=5_000)
+                except PlaywrightTimeoutError:
+                    pass
             else:
                 self.fill(name, value, scope=scope)
         if in_dialog:
