@@ -33,6 +33,7 @@
     "assets": {
         "web.assets_backend": [
             "sdm_sales/static/src/scss/sdm_backend.scss",
+            "sdm_sales/static/src/fields/sdm_unset_integer_field.js",
         ],
     },
     "uninstall_hook": "uninstall_hook",

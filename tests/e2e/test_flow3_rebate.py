@@ -92,6 +92,18 @@ def test_flow3_rebate(ui, admin, rebate_setup):
     assert data["customer_name"] in shown and f"{REBATE:,.2f}" in shown, shown
     finance.shot("progress-tier-reached", focus=finance.field("progress_ids"))
 
+    # the salesperson's Rebate Progress (her customers' cards): the tier reached by name, never "0.00"; at the top
+    # tier no "next tier" amount but "Top tier reached"; the estimate as computed.
+    sales = ui.login("e2e.sales")
+    sales.action("sdm_finance.action_sdm_rebate_progress")
+    card = sales.page.locator(".o_kanban_record, .o_data_row").filter(has_text=data["customer_name"])
+    card.first.wait_for(state="visible")
+    shown = card.first.inner_text()
+    assert f"5 % from {TIERS[1][0]:,.2f}" in shown, shown
+    assert "Top tier reached" in shown and "Still needed" not in shown, shown
+    assert f"{INVOICED:,.2f}" in shown and f"{REBATE:,.2f}" in shown, shown
+    sales.shot("rebate-progress", focus=card.first)
+
     # finance settles the period that ended: validated at once into the rebate balance
     finance.button(str(admin.ref("sdm_finance.action_sdm_rebate_settle_wizard")))  # the header's "Settle"
     wizard = ".modal:visible"
@@ -113,7 +125,6 @@ def test_flow3_rebate(ui, admin, rebate_setup):
     finance.shot("settlement")
 
     # the salesperson's next order takes the rebate
-    sales = ui.login("e2e.sales")
     order_id = sales.new_order(data["customer_name"], data["product_name"], 10)  # 1,000.00
     sales.button("action_confirm")
     order = admin.read("sale.order", order_id, ["state", "amount_untaxed", "order_line"])

@@ -1,6 +1,7 @@
 """Flow 5: a salesperson reviews how well they defend one of their customers on the wall-criteria scorecard, scores
 every criterion on screen, plans actions and confirms: the actions become their activities."""
 
+import re
 import time
 from datetime import date, timedelta
 
@@ -75,6 +76,12 @@ def test_flow5_scoring(ui, admin, world, make_customer):
     rows = lines.locator(".o_data_row, .o_kanban_record:not(.o_kanban_ghost)")
     expect(rows).to_have_count(len(SCORES))
     expect(rows.first).to_contain_text(criteria[0]["name"])
+    # Nothing scored yet: no criterion shows a score of 0 (blank in the list, "–" on the cards).
+    for index in range(len(SCORES)):
+        if s.phone:
+            expect(rows.nth(index)).to_contain_text(re.compile(r"Today\s*–"))
+        else:
+            expect(rows.nth(index).locator("td[name='score']")).to_have_text("")
     s.shot("review-new")
 
     # ---------------------------------------------------------------- scores and actions, on screen

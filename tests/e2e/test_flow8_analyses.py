@@ -3,10 +3,12 @@ as the web client does (its default filters and groupings), screenshotted, and i
 the same figure computed through the external API: Salesperson Ranking (confirmed orders of this year, not OR'd
 with other filters), Collections (receipts applied to invoices and unapplied ones) and Compensation Analysis
 (cancelled notices left out), Channel Stock Reports (the latest report per customer and product, never levels
-added across dates) and Targets (no total across the levels of the plan tree); Sales Trend and Target vs Actual
-are screenshotted."""
+added across dates), Targets (no total across the levels of the plan tree) and Platform Analysis (a customer's share
+hand-computed, no wall score before any review, the list's total); Sales Trend and Target vs Actual are
+screenshotted."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -105,6 +107,43 @@ def test_flow8_analyses(ui, admin, world, make_customer, users_today):
     s.shot("targets")
     footer = s.page.locator(".o_list_view tfoot .o_list_number")
     assert all(not cell.inner_text().strip() for cell in footer.all()), [cell.inner_text() for cell in footer.all()]
+
+    # Platform Analysis: this month's row of a customer we delivered 15 to and who uses 60 a month: share 25.00 %,
+    # no wall score (never reviewed, not "0.00"); the list, grouped as it opens, totals what the API sums.
+    platform_customer = make_customer("E2E Platform User")
+    order = admin.create(
+        "sale.order",
+        {
+            "partner_id": platform_customer,
+            "order_line": [(0, 0, {"product_id": world["product"], "product_uom_qty": 15, "price_unit": 100.0})],
+        },
+    )
+    admin.call("sale.order", "action_confirm", [order])
+    pickings = admin.read("sale.order", order, ["picking_ids"])["picking_ids"]
+    admin.call("stock.picking", "button_validate", pickings)
+    assert {p["state"] for p in admin.read("stock.picking", pickings, ["state"])} == {"done"}
+    usage = admin.create(
+        "sdm.platform.usage",
+        {"partner_id": platform_customer, "month": users_today.replace(day=1).isoformat(), "total_usage": 60.0},
+    )
+    last_month = (users_today.replace(day=1) - timedelta(days=1)).replace(day=1)  # what the action opens on
+    admin.create(
+        "sdm.platform.usage",
+        {"partner_id": platform_customer, "month": last_month.isoformat(), "total_usage": 40.0},
+    )
+    row = admin.read("sdm.platform.usage", usage, ["our_usage", "share", "has_review"])
+    assert (row["our_usage"], row["share"], row["has_review"]) == (15.0, 25.0, False), row
+    s.record("sdm.platform.usage", usage)
+    form = s.page.locator(".o_form_view")
+    assert s.field("share").inner_text().strip() == "25.00", s.field("share").inner_text()
+    assert form.locator(".o_field_widget[name='wall_score']").count() == 0, form.inner_text()
+    s.shot("platform-analysis-row")
+    s.action("sdm_crm_scoring.action_sdm_platform_usage", wait=".o_list_view")
+    shown_total = s.page.locator(".o_list_view tfoot .o_list_number").first
+    s.shot("platform-analysis")
+    expected = total(admin, "sdm.platform.usage", [("month", "=", last_month.isoformat())], "total_usage")
+    assert expected >= 40
+    assert abs(cell_number(shown_total.inner_text()) - expected) < 0.01, (shown_total.inner_text(), expected)
 
     # Sales Trend and Target vs Actual: graphs, as they open.
     s.action("sdm_planning.action_sdm_sales_trend", wait=".o_graph_renderer")
