@@ -108,7 +108,7 @@ def test_flow8_analyses(ui, admin, world, make_customer, users_today):
     footer = s.page.locator(".o_list_view tfoot .o_list_number")
     assert all(not cell.inner_text().strip() for cell in footer.all()), [cell.inner_text() for cell in footer.all()]
 
-    # Platform Analysis: this month's row of a customer we delivered 15 to and who uses 60 a month: share 25.00 %,
+    # Platform Analysis: the delivery month's row of a customer we delivered 15 to and who uses 60 a month: share 25.00 %,
     # no wall score (never reviewed, not "0.00"); the list, grouped as it opens, totals what the API sums.
     platform_customer = make_customer("E2E Platform User")
     order = admin.create(
@@ -122,15 +122,17 @@ def test_flow8_analyses(ui, admin, world, make_customer, users_today):
     pickings = admin.read("sale.order", order, ["picking_ids"])["picking_ids"]
     admin.call("stock.picking", "button_validate", pickings)
     assert {p["state"] for p in admin.read("stock.picking", pickings, ["state"])} == {"done"}
+    done = admin.read("stock.picking", pickings[0], ["date_done"])["date_done"]  # UTC: the month it counts in
     usage = admin.create(
         "sdm.platform.usage",
-        {"partner_id": platform_customer, "month": users_today.replace(day=1).isoformat(), "total_usage": 60.0},
+        {"partner_id": platform_customer, "month": done[:8] + "01", "total_usage": 60.0},
     )
     last_month = (users_today.replace(day=1) - timedelta(days=1)).replace(day=1)  # what the action opens on
-    admin.create(
-        "sdm.platform.usage",
-        {"partner_id": platform_customer, "month": last_month.isoformat(), "total_usage": 40.0},
-    )
+    if done[:8] + "01" != last_month.isoformat():  # (just after midnight in Shanghai on the 1st, it is that row)
+        admin.create(
+            "sdm.platform.usage",
+            {"partner_id": platform_customer, "month": last_month.isoformat(), "total_usage": 40.0},
+        )
     row = admin.read("sdm.platform.usage", usage, ["our_usage", "share", "has_review"])
     assert (row["our_usage"], row["share"], row["has_review"]) == (15.0, 25.0, False), row
     s.record("sdm.platform.usage", usage)
