@@ -108,7 +108,7 @@ def test_flow8_analyses(ui, admin, world, make_customer, users_today):
     footer = s.page.locator(".o_list_view tfoot .o_list_number")
     assert all(not cell.inner_text().strip() for cell in footer.all()), [cell.inner_text() for cell in footer.all()]
 
-    # Platform Analysis: the delivery month's row of a customer we delivered 15 to and who uses 60 a month: share 25.00 %,
+    # Platform Analysis: the delivery month's row of a customer we delivered 15 to, who uses 60 a month: share 25.00 %,
     # no wall score (never reviewed, not "0.00"); the list, grouped as it opens, totals what the API sums.
     platform_customer = make_customer("E2E Platform User")
     order = admin.create(
