@@ -13,3 +13,5 @@ from . import sale_order
 from . import res_partner
 from . import account_move
 from . import sdm_demo
+from . import sdm_customer_statement
+from . import sdm_customer_statement_line

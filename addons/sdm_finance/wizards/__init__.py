@@ -1,2 +1,3 @@
 from . import sdm_rebate_settle_wizard
 from . import sdm_rebate_statement
+from . import sdm_customer_statement_batch
