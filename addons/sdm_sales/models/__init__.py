@@ -36,6 +36,7 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_picking
 from . import account_move
+from . import account_move_dispute
 from . import account_move_line
 from . import sale_report
 from . import account_invoice_report

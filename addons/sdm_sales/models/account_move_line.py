@@ -30,15 +30,21 @@ class AccountMoveLine(models.Model):
         residual) whose own due date (``date_maturity``, else the accounting date) is before the cutoff.
 
         Each installment of a payment term is an item with its own due date, so an invoice is overdue as soon as
-        one installment is (its ``invoice_date_due`` is the last installment's). The credit position's overdue
+        one installment is (its ``invoice_date_due`` is the last installment's). Disputed invoices are left out
+        when the company says so (``sdm_dispute_excludes_overdue``). The credit position's overdue
         figures (aggregated by the same due date), the blocking message's invoice list, the drill-down and the
         tolerance rule (``tolerance_days``) all use it."""
         cutoff = fields.Date.to_string(self._sdm_overdue_cutoff(as_of, tolerance_days))
-        return self._sdm_open_receivable_domain(company) + [
-            ("amount_residual", ">", 0),
-            "|",
-            ("date_maturity", "<", cutoff),
-            "&",
-            ("date_maturity", "=", False),
-            ("date", "<", cutoff),
-        ]
+        disputes = [("move_id.sdm_disputed", "=", False)] if company.sdm_dispute_excludes_overdue else []
+        return (
+            self._sdm_open_receivable_domain(company)
+            + disputes
+            + [
+                ("amount_residual", ">", 0),
+                "|",
+                ("date_maturity", "<", cutoff),
+                "&",
+                ("date_maturity", "=", False),
+                ("date", "<", cutoff),
+            ]
+        )

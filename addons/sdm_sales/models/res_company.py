@@ -85,6 +85,10 @@ class ResCompany(models.Model):
         "balance; its income account (or its category's) is used.",
     )
 
+    sdm_dispute_excludes_overdue = fields.Boolean(
+        string="Disputed Invoices Not Overdue",
+        help="Disputed invoices are left out of the overdue credit rule (amount and days) until resolved.",
+    )
     # Receivables: aging buckets and DSO.
     sdm_aging_bucket_ids = fields.One2many("sdm.aging.bucket", "company_id", string="Aging Buckets")
     sdm_dso_days = fields.Integer(

@@ -6,6 +6,7 @@ class ResConfigSettings(models.TransientModel):
 
     sdm_region_from_team = fields.Boolean(related="company_id.sdm_region_from_team", readonly=False)
     sdm_dso_days = fields.Integer(related="company_id.sdm_dso_days", readonly=False)
+    sdm_dispute_excludes_overdue = fields.Boolean(related="company_id.sdm_dispute_excludes_overdue", readonly=False)
     sdm_credit_check_sale = fields.Boolean(related="company_id.sdm_credit_check_sale", readonly=False)
     sdm_credit_check_delivery = fields.Boolean(related="company_id.sdm_credit_check_delivery", readonly=False)
     sdm_credit_check_invoice = fields.Boolean(related="company_id.sdm_credit_check_invoice", readonly=False)

@@ -85,6 +85,7 @@ class ResPartner(models.Model):
     sdm_credit_exposure = _credit_figure("Credit Exposure")
     sdm_credit_remaining = _credit_figure("Remaining Credit")
     sdm_credit_overdue_amount = _credit_figure("Overdue Amount")
+    sdm_credit_disputed_amount = _credit_figure("Disputed Invoices")
     sdm_credit_oldest_overdue_days = fields.Integer(
         string="Oldest Overdue (days)", compute="_compute_sdm_credit_position"
     )
@@ -175,6 +176,7 @@ class ResPartner(models.Model):
             partner.sdm_credit_draft_invoices = position["draft_invoices"]
             partner.sdm_credit_exposure = position["exposure"]
             partner.sdm_credit_overdue_amount = position["overdue_amount"]
+            partner.sdm_credit_disputed_amount = position["disputed"]
             partner.sdm_credit_oldest_overdue_days = position["overdue_days"]
             limit = partner.commercial_partner_id.sdm_credit_limit
             partner.sdm_credit_remaining = limit - position["exposure"] if limit else 0.0
@@ -191,6 +193,7 @@ class ResPartner(models.Model):
                 "overdue_amount",
                 "overdue_days",
                 "oldest_due",
+                "disputed",
             ),
             0,
         )
@@ -240,6 +243,7 @@ class ResPartner(models.Model):
             if oldest_due and oldest_due < cutoff:
                 position["oldest_due"] = oldest_due
                 position["overdue_days"] = (today - oldest_due).days
+        self._sdm_position_disputes(positions, company, cutoff, today)
         if company.sdm_credit_include_draft_invoices:
             self.env["account.move"].flush_model(["amount_total_signed", "state", "move_type", "partner_id"])
             self.env.cr.execute(
@@ -270,6 +274,58 @@ class ResPartner(models.Model):
                 position["receivable"] + position["unapplied"] + position["uninvoiced"] + position["draft_invoices"]
             )
         return positions
+
+    def _sdm_position_disputes(self, positions, company, cutoff, today):
+        """Disputed invoices in the positions: their open amount (``disputed``); when the company leaves them out of
+        the overdue rule (``sdm_dispute_excludes_overdue``), their overdue items leave the overdue amount and the
+        oldest due date is the oldest undisputed one — item-level queries for the few customers with disputes."""
+        self.env["account.move"].flush_model(["sdm_disputed"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, SUM(aml.amount_residual),
+                       COALESCE(SUM(aml.amount_residual)
+                                FILTER (WHERE COALESCE(aml.date_maturity, aml.date) < %(cutoff)s), 0)
+                  FROM account_move_line aml
+                  JOIN account_move m ON m.id = aml.move_id AND m.sdm_disputed
+                  JOIN res_partner p ON p.id = aml.partner_id
+                 WHERE p.commercial_partner_id = ANY(%(partners)s) AND aml.company_id = %(company)s
+                   AND aml.amount_residual > 0 AND sdm_credit_aml_open(aml)
+                 GROUP BY 1
+                """,
+                partners=list(positions),
+                company=company.id,
+                cutoff=cutoff,
+            )
+        )
+        disputed = {partner_id: (amount, overdue) for partner_id, amount, overdue in self.env.cr.fetchall()}
+        for partner_id, (amount, _overdue) in disputed.items():
+            positions[partner_id]["disputed"] = amount
+        if not disputed or not company.sdm_dispute_excludes_overdue:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, MIN(COALESCE(aml.date_maturity, aml.date))
+                  FROM account_move_line aml
+                  JOIN account_move m ON m.id = aml.move_id AND m.sdm_disputed IS NOT TRUE
+                  JOIN res_partner p ON p.id = aml.partner_id
+                 WHERE p.commercial_partner_id = ANY(%(partners)s) AND aml.company_id = %(company)s
+                   AND aml.amount_residual > 0 AND sdm_credit_aml_open(aml)
+                 GROUP BY 1
+                """,
+                partners=list(disputed),
+                company=company.id,
+            )
+        )
+        oldest = dict(self.env.cr.fetchall())
+        for partner_id, (_amount, overdue) in disputed.items():
+            position = positions[partner_id]
+            position["overdue_amount"] -= overdue
+            due = oldest.get(partner_id)
+            overdue_due = due if due and due < cutoff else None
+            position["oldest_due"] = overdue_due or 0
+            position["overdue_days"] = (today - overdue_due).days if overdue_due else 0
 
     def _sdm_overdue_line_domain(self, company, tolerance_days=0):
         """This customer's overdue journal items in ``company`` (the one definition, on due dates)."""

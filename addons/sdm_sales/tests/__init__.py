@@ -23,3 +23,4 @@ from . import test_collection_line
 from . import test_reader_language
 from . import test_analysis_numbers
 from . import test_aging
+from . import test_invoice_dispute
