@@ -15,3 +15,7 @@ from . import account_move
 from . import sdm_demo
 from . import sdm_customer_statement
 from . import sdm_customer_statement_line
+from . import sdm_followup_level
+from . import sdm_payment_promise
+from . import sdm_followup
+from . import crm_team

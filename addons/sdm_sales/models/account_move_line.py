@@ -25,17 +25,20 @@ class AccountMoveLine(models.Model):
         return (as_of or fields.Date.context_today(self)) - timedelta(days=tolerance_days or 0)
 
     @api.model
-    def _sdm_overdue_domain(self, company, as_of=None, tolerance_days=0):
+    def _sdm_overdue_domain(self, company, as_of=None, tolerance_days=0, exclude_disputes=None):
         """The one definition of overdue in SDM, on journal items: open receivable items still owed (positive
         residual) whose own due date (``date_maturity``, else the accounting date) is before the cutoff.
 
         Each installment of a payment term is an item with its own due date, so an invoice is overdue as soon as
         one installment is (its ``invoice_date_due`` is the last installment's). Disputed invoices are left out
-        when the company says so (``sdm_dispute_excludes_overdue``). The credit position's overdue
+        when the company says so (``sdm_dispute_excludes_overdue``) or the caller does (follow-up always
+        does: ``exclude_disputes``). The credit position's overdue
         figures (aggregated by the same due date), the blocking message's invoice list, the drill-down and the
         tolerance rule (``tolerance_days``) all use it."""
         cutoff = fields.Date.to_string(self._sdm_overdue_cutoff(as_of, tolerance_days))
-        disputes = [("move_id.sdm_disputed", "=", False)] if company.sdm_dispute_excludes_overdue else []
+        if exclude_disputes is None:
+            exclude_disputes = company.sdm_dispute_excludes_overdue
+        disputes = [("move_id.sdm_disputed", "=", False)] if exclude_disputes else []
         return (
             self._sdm_open_receivable_domain(company)
             + disputes

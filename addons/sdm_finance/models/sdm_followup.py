@@ -1,0 +1,184 @@
+import base64
+
+from odoo import api, fields, models
+
+
+class SdmFollowup(models.Model):
+    """One follow-up (催收) of a customer: on a day, at a level, with all its overdue invoices (disputes left out) —
+    what was done (email, call activity, letter, credit hold). The customer's history of reminders.
+
+    The daily cron (``_cron_run``) makes at most one per customer and day, in batches that commit (the ir.cron
+    progress API): a run killed mid-way and started again goes on where it stopped."""
+
+    _name = "sdm.followup"
+    _inherit = ["mail.thread"]
+    _description = "Customer Follow-up"
+    _order = "date desc, id desc"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(required=True, readonly=True, index=True)
+    level_id = fields.Many2one("sdm.followup.level", string="Level", required=True, readonly=True)
+    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson", store=True)
+    collector_id = fields.Many2one("res.users", string="Collector", readonly=True)
+    invoice_ids = fields.Many2many("account.move", string="Overdue Invoices", readonly=True)
+    amount_overdue = fields.Monetary(string="Overdue", readonly=True)
+    days_overdue = fields.Integer(string="Oldest (days)", readonly=True)
+    email_sent = fields.Boolean(readonly=True)
+    activity_created = fields.Boolean(string="Call Planned", readonly=True)
+    letter_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
+    credit_hold_set = fields.Boolean(string="Put on Hold", readonly=True)
+    escalated = fields.Boolean(readonly=True, help="Run at once because a promise to pay was broken.")
+
+    _sql_constraints = [
+        ("partner_day_uniq", "unique(partner_id, company_id, date)", "One follow-up per customer and day."),
+    ]
+
+    # ------------------------------------------------------------------ who is due
+
+    @api.model
+    def _sdm_overdue_by_customer(self, company, today):
+        """{commercial partner id: (overdue amount, oldest due date, invoice ids)} of ``company`` on ``today``:
+        the overdue items (the one definition), disputed invoices always left out, grouped in SQL."""
+        Line = self.env["account.move.line"]
+        domain = Line._sdm_overdue_domain(company, as_of=today, exclude_disputes=True)
+        groups = Line._read_group(
+            domain, ["partner_id"], ["amount_residual:sum", "date_maturity:min", "move_id:array_agg"]
+        )
+        result = {}
+        for partner, amount, oldest, move_ids in groups:
+            commercial = partner.commercial_partner_id.id
+            previous = result.get(commercial)
+            if previous:
+                amount += previous[0]
+                oldest = min(oldest, previous[1]) if oldest and previous[1] else (oldest or previous[1])
+                move_ids = previous[2] + move_ids
+            result[commercial] = (amount, oldest, sorted(set(move_ids)))
+        return result
+
+    @api.model
+    def _sdm_due_customers(self, company, today):
+        """[(partner, level, escalated, overdue figures)] to follow up today in ``company``: a level higher than
+        the one already reached, or an escalation after a broken promise; not those done today, nor those with an
+        open promise not yet due. Customers with nothing overdue any more start again from no level."""
+        Level = self.env["sdm.followup.level"]
+        overdue = self._sdm_overdue_by_customer(company, today)
+        Partner = self.env["res.partner"].with_company(company).sudo()
+        # Back to no level: nothing overdue any more.
+        stale = Partner.search([("sdm_followup_level_id", "!=", False), ("id", "not in", list(overdue))])
+        if stale:
+            stale.write({"sdm_followup_level_id": False, "sdm_followup_escalate": False})
+        done_today = set(self.search([("company_id", "=", company.id), ("date", "=", today)]).partner_id.ids)
+        waiting = set(
+            self.env["sdm.payment.promise"]
+            .search([("company_id", "=", company.id), ("state", "=", "open"), ("date", ">=", today)])
+            .partner_id.ids
+        )
+        levels = Level.search([("company_id", "=", company.id)], order="days")
+        due = []
+        for partner in Partner.browse(sorted(overdue)):
+            if partner.id in done_today or partner.id in waiting:
+                continue
+            amount, oldest, move_ids = overdue[partner.id]
+            days = (today - oldest).days if oldest else 0
+            level = Level._sdm_level_for(days, company)
+            current = partner.sdm_followup_level_id
+            escalated = partner.sdm_followup_escalate
+            if escalated:
+                # A broken promise: the level after the one reached (or the last), at once.
+                escalation = levels.filtered(lambda lv, c=current: not c or lv.days > c.days)[:1] or current
+                if escalation and (not level or escalation.days > level.days):
+                    level = escalation
+            elif current and level and level.days <= current.days:
+                continue
+            if level:
+                due.append((partner, level, escalated, amount, days, move_ids))
+        return due
+
+    # ------------------------------------------------------------------ the run
+
+    @api.model
+    def _cron_run(self, batch_size=200, today=None):
+        """Daily: promises past their date are checked, then each company's due customers are followed up, one
+        batch per call; the runner commits and calls again while some remain."""
+        today = today or fields.Date.context_today(self)
+        self.env["sdm.payment.promise"]._sdm_check_due(today)
+        remaining = 0
+        done = 0
+        for company in self.env["res.company"].search([]):
+            due = self.with_company(company)._sdm_due_customers(company, today)
+            batch, rest = due[: max(batch_size - done, 0)], due[max(batch_size - done, 0) :]
+            for partner, level, escalated, amount, days, move_ids in batch:
+                self.with_company(company)._sdm_follow_up(
+                    partner, company, level, today, escalated, amount, days, move_ids
+                )
+            done += len(batch)
+            remaining += len(rest)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return True
+
+    @api.model
+    def _sdm_collector(self, partner):
+        return partner.sdm_branch_id.sdm_collector_id or partner.user_id or self.env.ref("base.user_admin")
+
+    @api.model
+    def _sdm_follow_up(self, partner, company, level, today, escalated, amount, days, move_ids):
+        """The follow-up of one customer at ``level``: the record, then what the level does."""
+        collector = self._sdm_collector(partner)
+        followup = self.sudo().create(
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "date": today,
+                "level_id": level.id,
+                "collector_id": collector.id,
+                "invoice_ids": [(6, 0, move_ids)],
+                "amount_overdue": amount,
+                "days_overdue": days,
+                "escalated": escalated,
+            }
+        )
+        vals = {}
+        if level.send_email and level.mail_template_id:
+            followup.message_post_with_source(
+                level.mail_template_id, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+            vals["email_sent"] = True
+        if level.create_activity:
+            partner._sdm_activity_schedule(
+                "mail.mail_activity_data_call",
+                collector,
+                summary=lambda rec: rec.env._("Call about overdue invoices"),
+                note=lambda rec: rec.env._(
+                    "%(amount)s overdue, the oldest for %(days)s days (%(level)s).",
+                    amount=rec._sdm_money(amount, company.currency_id),
+                    days=days,
+                    level=level.with_context(lang=rec.env.lang).name,
+                ),
+            )
+            vals["activity_created"] = True
+        if level.print_letter:
+            report = self.env.ref("sdm_finance.action_report_sdm_followup_letter")
+            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(report, followup.ids)
+            vals["letter_id"] = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"{partner.name} - {today}.pdf",
+                        "datas": base64.b64encode(content),
+                        "res_model": self._name,
+                        "res_id": followup.id,
+                        "mimetype": "application/pdf",
+                    }
+                )
+                .id
+            )
+        if level.credit_hold and not partner.sdm_credit_hold:
+            partner.sudo().sdm_credit_hold = True
+            vals["credit_hold_set"] = True
+        partner.sudo().write({"sdm_followup_level_id": level.id, "sdm_followup_escalate": False})
+        followup.write(vals)
+        return followup

@@ -1,0 +1,138 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .rebate_common import RebateCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFollowup(RebateCommon):
+    """Follow-up (催收), hand-computed: one reminder per customer with all its overdue invoices, disputes left out,
+    levels by the oldest overdue item, promises to pay (kept, broken → escalation), credit hold, batches."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.context_today(cls.env.user)
+        cls.collector = cls._new_user("collector", "sdm_sales.group_sdm_finance")
+        cls.branch_sh.sdm_collector_id = cls.collector
+        cls.customer_a.sdm_branch_id = cls.branch_sh
+        cls.levels = cls.env["sdm.followup.level"].search([("company_id", "=", cls.company.id)])
+        # Customer A: 1,000 due 40 days ago, 500 due 10 days ago, 300 not due, and a disputed 200 due 100 days ago.
+        cls.x = cls._due(cls.customer_a, 1000, 40)
+        cls.y = cls._due(cls.customer_a, 500, 10)
+        cls.z = cls._due(cls.customer_a, 300, -5)
+        cls.d = cls._due(cls.customer_a, 200, 100)
+        cls.d._sdm_dispute("Not ordered")
+
+    @classmethod
+    def _due(cls, partner, amount, days_late):
+        move = cls._invoice(cls.today - timedelta(days=days_late + 30), amount, partner=partner)
+        move.line_ids.filtered(lambda line: line.account_type == "asset_receivable").date_maturity = (
+            cls.today - timedelta(days=days_late)
+        )
+        return move
+
+    def _run(self, today=None, batch_size=200):
+        return self.env["sdm.followup"]._cron_run(batch_size=batch_size, today=today or self.today)
+
+    def _followups(self, partner):
+        return self.env["sdm.followup"].search([("partner_id", "=", partner.id)], order="date, id")
+
+    def test_one_reminder_with_all_overdue_invoices(self):
+        self._run()
+        followup = self._followups(self.customer_a)
+        self.assertEqual(len(followup), 1)
+        self.assertEqual(followup.level_id.days, 30)  # the oldest undisputed item is 40 days late
+        self.assertEqual(followup.invoice_ids, self.x | self.y)  # not the one not due, not the disputed one
+        self.assertEqual((followup.amount_overdue, followup.days_overdue), (1500.0, 40))
+        self.assertTrue(followup.email_sent)
+        mail = followup.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertIn(self.x.name, mail.body)
+        self.assertIn(self.customer_a, mail.partner_ids)
+        self.assertTrue(followup.activity_created)
+        call = self.customer_a.activity_ids.filtered(lambda a: a.user_id == self.collector)
+        self.assertEqual(call.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertFalse(followup.letter_id or followup.credit_hold_set)
+        self.assertEqual(self.customer_a.sdm_followup_level_id, followup.level_id)
+        # Run again the same day, or a day later at the same level: nothing new.
+        self._run()
+        self._run(self.today + timedelta(days=1))
+        self.assertEqual(len(self._followups(self.customer_a)), 1)
+        # 60 days later the next level: the letter.
+        self._run(self.today + timedelta(days=21))
+        latest = self._followups(self.customer_a)[-1]
+        self.assertEqual(latest.level_id.days, 60)
+        self.assertTrue(latest.letter_id)
+        # Everything paid (the disputed invoice aside): the level goes back to none.
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=(self.x | self.y | self.z).ids
+        ).create({"group_payment": True, "payment_date": self.today + timedelta(days=22)})._create_payments()
+        self._run(self.today + timedelta(days=22))
+        self.assertFalse(self.customer_a.sdm_followup_level_id)
+
+    def test_promise_kept_and_broken(self):
+        self._run()
+        promise = self.env["sdm.payment.promise"].create(
+            {"partner_id": self.contact_a.id, "amount": 1500, "date": self.today + timedelta(days=3)}
+        )
+        self.assertEqual(promise.partner_id, self.customer_a)
+        self.customer_a.invalidate_recordset()
+        self.assertEqual((self.customer_a.sdm_promise_amount, self.customer_a.sdm_promise_date), (1500.0, promise.date))
+        # Level 60 would be reached in 20 days, but the promise pauses the customer until its date.
+        self._run(self.today + timedelta(days=2))
+        self.assertEqual(len(self._followups(self.customer_a)), 1)
+        # Nothing collected by the date: broken the day after; the salesperson is told; the follow-up escalates
+        # at once to the next level (60 days), although the oldest item is 44 days late.
+        self._run(self.today + timedelta(days=4))
+        self.assertEqual((promise.state, promise.collected), ("broken", 0.0))
+        self.assertTrue(promise.activity_ids.filtered(lambda a: a.user_id == self.user_sales_a))
+        latest = self._followups(self.customer_a)[-1]
+        self.assertEqual((latest.level_id.days, latest.escalated, latest.days_overdue), (60, True, 44))
+        # Kept: customer B pays what it promised before the date.
+        late_b = self._due(self.customer_b, 300, 8)
+        promise_b = self.env["sdm.payment.promise"].create(
+            {"partner_id": self.customer_b.id, "amount": 300, "date": self.today + timedelta(days=2)}
+        )
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=late_b.ids).create(
+            {"amount": 300, "payment_date": self.today + timedelta(days=1)}
+        )._create_payments()
+        self._run(self.today + timedelta(days=3))
+        self.assertEqual((promise_b.state, promise_b.collected), ("kept", 300.0))
+
+    def test_last_level_puts_the_customer_on_hold(self):
+        self._due(self.customer_c, 800, 95)
+        self._run()
+        followup = self._followups(self.customer_c)
+        self.assertEqual(followup.level_id.days, 90)
+        self.assertTrue(followup.credit_hold_set)
+        self.assertTrue(self.customer_c.sdm_credit_hold)
+
+    def test_batches_resume_where_they_stopped(self):
+        self._due(self.customer_b, 400, 12)
+        cron = self.env.ref("sdm_finance.ir_cron_sdm_followup")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "done": 0, "remaining": 0})
+        Followup = self.env["sdm.followup"].with_context(ir_cron_progress_id=progress.id)
+        Followup._cron_run(batch_size=1, today=self.today)
+        self.assertEqual((progress.done, progress.remaining), (1, 1))
+        Followup._cron_run(batch_size=1, today=self.today)
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        Followup._cron_run(batch_size=1, today=self.today)
+        self.assertEqual((progress.done, progress.remaining), (0, 0))
+        self.assertEqual(len(self._followups(self.customer_a) | self._followups(self.customer_b)), 2)
+
+    def test_bad_levels_and_promises_are_refused(self):
+        with self.assertRaises(ValidationError):
+            self.env["sdm.followup.level"].create({"name": "Again", "days": 30})
+        with self.assertRaises(ValidationError):
+            self.env["sdm.followup.level"].create({"name": "Zero", "days": 0})
+        with self.assertRaises(ValidationError):
+            self.env["sdm.payment.promise"].create(
+                {"partner_id": self.customer_a.id, "amount": -5, "date": self.today + timedelta(days=3)}
+            )
+        with self.assertRaises(ValidationError):
+            self.env["sdm.payment.promise"].create(
+                {"partner_id": self.customer_a.id, "amount": 5, "date": self.today - timedelta(days=3)}
+            )
