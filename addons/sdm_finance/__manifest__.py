@@ -23,6 +23,7 @@
         "views/res_config_settings_views.xml",
         "views/sdm_customer_statement_views.xml",
         "views/sdm_followup_views.xml",
+        "views/sdm_ar_adjustment_views.xml",
         "views/account_move_views.xml",
         "views/sdm_finance_menus.xml",
     ],

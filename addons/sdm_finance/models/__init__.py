@@ -19,3 +19,8 @@ from . import sdm_followup_level
 from . import sdm_payment_promise
 from . import sdm_followup
 from . import crm_team
+from . import res_company_receivables
+from . import res_config_settings_receivables
+from . import sdm_ar_adjustment
+from . import sdm_ar_adjustment_execute
+from . import account_move_adjustment
