@@ -11,3 +11,4 @@ from . import test_rebate_progress_tiers
 from . import test_customer_statement
 from . import test_followup
 from . import test_ar_adjustment
+from . import test_ar_adjustment_concurrency
