@@ -56,6 +56,7 @@ class TestPhoneMenus(TransactionCase):
             [e.action.get_external_id()[e.action.id] for e in entries],
             [
                 "sdm_sales.action_sdm_my_customers",
+                "sdm_sales.action_sdm_aging_customer",
                 "sdm_sales.action_sdm_my_credit_quotations",
                 "sdm_planning.action_sdm_my_plan",
             ],

@@ -10,7 +10,9 @@ class AccountMove(models.Model):
     sdm_ar_adjustment_id = fields.Many2one(
         "sdm.ar.adjustment", string="Receivable Adjustment", readonly=True, copy=False, index="btree_not_null"
     )
-    sdm_ar_adjustment_count = fields.Integer(compute="_compute_sdm_ar_adjustment_count")
+    sdm_ar_adjustment_count = fields.Integer(
+        compute="_compute_sdm_ar_adjustment_count", groups="sdm_sales.group_sdm_finance,sdm_sales.group_sdm_admin"
+    )
 
     def _sdm_ar_adjustments(self):
         self.ensure_one()

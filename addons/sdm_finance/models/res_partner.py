@@ -12,21 +12,32 @@ class ResPartner(models.Model):
         string="Follow-up Level",
         company_dependent=True,
         readonly=True,
+        groups="sdm_sales.group_sdm_user",
         help="The last follow-up level reached; back to none when nothing is overdue any more.",
     )
     sdm_followup_escalate = fields.Boolean(
-        company_dependent=True, readonly=True, help="A promise to pay was broken: the next run escalates."
+        company_dependent=True,
+        readonly=True,
+        groups="sdm_sales.group_sdm_user",
+        help="A promise to pay was broken: the next run escalates.",
     )
-    sdm_followup_ids = fields.One2many("sdm.followup", "partner_id", string="Follow-ups")
-    sdm_promise_ids = fields.One2many("sdm.payment.promise", "partner_id", string="Promises to Pay")
+    sdm_followup_ids = fields.One2many(
+        "sdm.followup", "partner_id", string="Follow-ups", groups="sdm_sales.group_sdm_user"
+    )
+    sdm_promise_ids = fields.One2many(
+        "sdm.payment.promise", "partner_id", string="Promises to Pay", groups="sdm_sales.group_sdm_user"
+    )
     sdm_promise_amount = fields.Monetary(
         string="Promised",
         compute="_compute_sdm_promise",
         currency_field="sdm_company_currency_id",
+        groups="sdm_sales.group_sdm_user",
         help="Open promises to pay of the customer.",
     )
-    sdm_promise_date = fields.Date(string="Promised By", compute="_compute_sdm_promise")
-    sdm_followup_count = fields.Integer(compute="_compute_sdm_promise")
+    sdm_promise_date = fields.Date(
+        string="Promised By", compute="_compute_sdm_promise", groups="sdm_sales.group_sdm_user"
+    )
+    sdm_followup_count = fields.Integer(compute="_compute_sdm_promise", groups="sdm_sales.group_sdm_user")
 
     @api.depends_context("company")
     def _compute_sdm_promise(self):
