@@ -20,15 +20,15 @@ class SdmFollowup(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(required=True, readonly=True, index=True)
-    level_id = fields.Many2one("sdm.followup.level", string="Level", required=True, readonly=True)
+    level_id = fields.Many2one("sdm.followup.level", required=True, readonly=True)
     user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson", store=True)
-    collector_id = fields.Many2one("res.users", string="Collector", readonly=True)
+    collector_id = fields.Many2one("res.users", readonly=True)
     invoice_ids = fields.Many2many("account.move", string="Overdue Invoices", readonly=True)
     amount_overdue = fields.Monetary(string="Overdue", readonly=True)
     days_overdue = fields.Integer(string="Oldest (days)", readonly=True)
     email_sent = fields.Boolean(readonly=True)
     activity_created = fields.Boolean(string="Call Planned", readonly=True)
-    letter_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
+    letter_id = fields.Many2one("ir.attachment", readonly=True)
     credit_hold_set = fields.Boolean(string="Put on Hold", readonly=True)
     escalated = fields.Boolean(readonly=True, help="Run at once because a promise to pay was broken.")
 
@@ -107,7 +107,7 @@ class SdmFollowup(models.Model):
         self.env["sdm.payment.promise"]._sdm_check_due(today)
         remaining = 0
         done = 0
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             due = self.with_company(company)._sdm_due_customers(company, today)
             batch, rest = due[: max(batch_size - done, 0)], due[max(batch_size - done, 0) :]
             for partner, level, escalated, amount, days, move_ids in batch:

@@ -30,7 +30,7 @@ class SdmFollowupLevel(models.Model):
     )
     create_activity = fields.Boolean(string="Call Activity", help="A call for the branch's collector.")
     print_letter = fields.Boolean(string="Letter", help="A reminder letter (PDF) kept on the follow-up.")
-    credit_hold = fields.Boolean(string="Credit Hold", help="Put the customer on credit hold.")
+    credit_hold = fields.Boolean(help="Put the customer on credit hold.")
 
     @api.constrains("days", "company_id")
     def _check_days(self):
@@ -57,7 +57,7 @@ class SdmFollowupLevel(models.Model):
     @api.model
     def _sdm_create_defaults_all(self):
         """Install and update: the default levels of every company without any."""
-        companies = self.env["res.company"].sudo().search([])
+        companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         have = set(self.sudo().search([("company_id", "in", companies.ids)]).company_id.ids)
         vals_list = []
         for company in companies.filtered(lambda c: c.id not in have):

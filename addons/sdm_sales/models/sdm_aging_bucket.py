@@ -85,7 +85,7 @@ class SdmAgingBucket(models.Model):
     @api.model
     def _sdm_create_defaults_all(self):
         """Install and update: the default buckets of every company without any."""
-        self._sdm_create_defaults(self.env["res.company"].sudo().search([]))
+        self._sdm_create_defaults(self.env["res.company"].sudo().search([]))  # pylint: disable=no-search-all
 
     @api.model
     def _sdm_create_defaults(self, companies):
