@@ -12,4 +12,7 @@ from . import sdm_customer_balance
 from . import sale_order
 from . import res_partner
 from . import account_move
+from . import account_move_line
+from . import account_payment
+from . import sdm_writeoff
 from . import sdm_demo

@@ -1,2 +1,4 @@
 from . import sdm_rebate_settle_wizard
 from . import sdm_rebate_statement
+from . import account_payment_register
+from . import sdm_writeoff_reconcile_wizard
