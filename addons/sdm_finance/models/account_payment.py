@@ -178,7 +178,7 @@ class AccountPayment(models.Model):
             ("company_id.sdm_writeoff_on_receipt", "=", "auto"),
         ]
         if since:
-            return domain + ["|", ("sdm_writeoff_date", "=", False), ("sdm_writeoff_date", "<", since)]
+            return domain + ["|", ("sdm_writeoff_date", "=", False), ("sdm_writeoff_date", "<=", since)]
         return domain + [("sdm_writeoff_date", "=", False)]
 
     @api.model

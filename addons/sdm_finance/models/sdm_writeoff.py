@@ -144,11 +144,12 @@ class SdmWriteoff(models.AbstractModel):
         if key == "reference":
             return row["k_reference"] or none
         model, ids = {
-            "customer": ("res.partner", [row["partner_id"]]),
-            "branch": ("crm.team", [row["k_branch"]]),
-            "salesperson": ("res.users", [row["k_salesperson"]]),
-            "order": ("sale.order", row.get("k_order") or []),
+            "customer": ("res.partner", ["partner_id"]),
+            "branch": ("crm.team", ["k_branch"]),
+            "salesperson": ("res.users", ["k_salesperson"]),
+            "order": ("sale.order", []),
         }[key]
+        ids = row["k_order"] if key == "order" else [row[ids[0]]]
         records = self.env[model].sudo().with_company(company).browse([i for i in ids if i])
         return ", ".join(records.mapped("display_name")) or none
 

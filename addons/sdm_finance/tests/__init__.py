@@ -8,3 +8,4 @@ from . import test_rebate_crons
 from . import test_rebate_engine
 from . import test_migration
 from . import test_rebate_progress_tiers
+from . import test_writeoff_rules
