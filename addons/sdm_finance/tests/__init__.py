@@ -9,3 +9,4 @@ from . import test_rebate_engine
 from . import test_migration
 from . import test_rebate_progress_tiers
 from . import test_writeoff_rules
+from . import test_writeoff_concurrency
