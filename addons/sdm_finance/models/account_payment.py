@@ -60,17 +60,17 @@ class AccountPayment(models.Model):
     # ------------------------------------------------------------------ receipts
     def _sdm_is_receipt(self):
         self.ensure_one()
-        return (
-            self.payment_type == "inbound" and self.partner_type == "customer" and self.move_id.state == "posted"
-        )
+        return self.payment_type == "inbound" and self.partner_type == "customer" and self.move_id.state == "posted"
 
     def _sdm_receipt_lines(self):
         """The open customer receivable items of these receipts (what a write-off can apply)."""
         return self.move_id.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-            and not line.reconciled
-            and line.partner_id
-            and line.currency_id.compare_amounts(line.amount_residual_currency, 0.0) < 0
+            lambda line: (
+                line.account_id.account_type == "asset_receivable"
+                and not line.reconciled
+                and line.partner_id
+                and line.currency_id.compare_amounts(line.amount_residual_currency, 0.0) < 0
+            )
         )
 
     def action_post(self):

@@ -26,21 +26,20 @@ class SdmWriteoff(models.AbstractModel):
 
     @api.model
     def _sdm_key_labels(self):
-        _ = self.env._
         return {
-            "customer": _("Customer"),
-            "branch": _("Branch"),
-            "salesperson": _("Salesperson"),
-            "order": _("Sales Order"),
-            "reference": _("Invoice Reference"),
+            "customer": self.env._("Customer"),
+            "branch": self.env._("Branch"),
+            "salesperson": self.env._("Salesperson"),
+            "order": self.env._("Sales Order"),
+            "reference": self.env._("Invoice Reference"),
         }
 
     @api.model
     def _sdm_key_query(self, where, keys=WRITEOFF_KEYS):
         """SQL: one row per journal item of a receivable account satisfying ``where`` (aliases ``aml``, ``m``,
-        ``acc``, ``pay``): line_id, company_id, account_id, currency_id, partner_id (commercial), due (date due,
-        else date), date, balance, open (residual in the item's currency: positive on debits, negative on credits) and the
-        values of ``keys``: k_branch, k_salesperson, k_order (array of sales order ids), k_reference."""
+        ``acc``, ``p``, ``pay``): line_id, company_id, account_id, currency_id, partner_id (commercial), due (date
+        due, else date), date, balance, open (residual in the item's currency: positive on debits, negative on
+        credits) and the values of ``keys``: k_branch, k_salesperson, k_order (sales order ids), k_reference."""
         columns = {
             "branch": SQL("CASE WHEN pay.id IS NULL THEN m.team_id ELSE pay.sdm_team_id END AS k_branch"),
             "salesperson": SQL(
@@ -167,8 +166,9 @@ class SdmWriteoff(models.AbstractModel):
         detail = "\n".join(f"{label}: {left} ≠ {right}" for label, left, right in differences)
         if mode == "strict":
             raise UserError(
-                self.env._("These journal items break the write-off rules and cannot be reconciled:\n%(detail)s",
-                           detail=detail)
+                self.env._(
+                    "These journal items break the write-off rules and cannot be reconciled:\n%(detail)s", detail=detail
+                )
             )
         raise UserError(
             self.env._(

@@ -86,9 +86,7 @@ class TestWriteoffConcurrency(TransactionCase):
             invoice = env["account.move"].browse(self.ids_["invoice"])
             receipts = env["account.payment"].browse(self.ids_["receipts"])
             self.assertEqual(invoice.amount_residual, 0)
-            applied = env["account.partial.reconcile"].search(
-                [("debit_move_id", "in", invoice.line_ids.ids)]
-            )
+            applied = env["account.partial.reconcile"].search([("debit_move_id", "in", invoice.line_ids.ids)])
             self.assertEqual(sum(applied.mapped("amount")), 500, "never more than the invoice")
             self.assertEqual(
                 sorted(receipt.move_id.line_ids.filtered("credit").mapped("amount_residual") for receipt in receipts),
@@ -117,15 +115,19 @@ class TestWriteoffConcurrency(TransactionCase):
 
         with patch.object(AccountMoveLine, "_reconcile_plan", spy):
             outcome = two_transactions(self.registry, apply)
-        self.assertEqual((outcome.get("first"), outcome.get("second"), outcome.get("retry")),
-                         ("done", "serialization failure", "done"))
+        self.assertEqual(
+            (outcome.get("first"), outcome.get("second"), outcome.get("retry")),
+            ("done", "serialization failure", "done"),
+        )
         self.assertEqual(reconciliations, [0, 1], "the second reconciled once, on its retry only")
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             invoice = env["account.move"].browse(self.ids_["invoice"])
             self.assertEqual(invoice.amount_residual, 0)
             self.assertEqual(
-                [receipt.move_id.line_ids.filtered("credit").amount_residual
-                 for receipt in env["account.payment"].browse(self.ids_["receipts"])],
+                [
+                    receipt.move_id.line_ids.filtered("credit").amount_residual
+                    for receipt in env["account.payment"].browse(self.ids_["receipts"])
+                ],
                 [0.0, -200.0],
             )

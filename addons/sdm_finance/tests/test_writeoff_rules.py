@@ -140,8 +140,9 @@ class TestWriteoffKeys(WriteoffCommon):
         return skipped, matched
 
     def test_branch(self):
-        self._check_key("branch", {"team_id": self.branch_sh.id}, {"team_id": self.branch_gz.id},
-                        {"sdm_team_id": self.branch_gz.id})
+        self._check_key(
+            "branch", {"team_id": self.branch_sh.id}, {"team_id": self.branch_gz.id}, {"sdm_team_id": self.branch_gz.id}
+        )
 
     def test_salesperson(self):
         self._check_key(
@@ -282,9 +283,9 @@ class TestWriteoffCron(WriteoffCommon):
         progress = self.env["ir.cron.progress"].create(
             {"cron_id": self.env.ref("sdm_finance.ir_cron_sdm_write_off").id, "done": 0, "remaining": 0}
         )
-        self.env["account.payment"].with_context(ir_cron_progress_id=progress.id, lastcall=lastcall)._cron_sdm_write_off(
-            batch_size=batch_size
-        )
+        self.env["account.payment"].with_context(
+            ir_cron_progress_id=progress.id, lastcall=lastcall
+        )._cron_sdm_write_off(batch_size=batch_size)
         return progress.done, progress.remaining
 
     def _state(self):
