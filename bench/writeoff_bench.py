@@ -33,7 +33,9 @@ from bench_common import make_log, measure
 from odoo import Command
 
 log = make_log("writeoff-bench")
-STEPS = [tuple(int(n) for n in step.split("x")) for step in os.environ.get("SDM_BENCH_WO", "100x50x10,400x50x10").split(",")]
+STEPS = [
+    tuple(int(n) for n in step.split("x")) for step in os.environ.get("SDM_BENCH_WO", "100x50x10,400x50x10").split(",")
+]
 RESULTS = Path(os.environ.get("SDM_BENCH_RESULTS", "bench/results/writeoff_bench.json"))
 PREFIX = "Bench write-off customer"
 
@@ -124,7 +126,7 @@ def main(env):
         row = {"customers": customers, "items": items, "receipts": len(receipt_lines)}
         for name, func in (("sdm", run_sdm), ("stock", run_stock)):
             env.cr.execute("SAVEPOINT writeoff_bench")
-            row[name] = measure(env, log, f"{label} — {name}", lambda func=func: func(env, receipt_lines))
+            row[name] = measure(env, log, f"{label} — {name}", lambda func=func, lines=receipt_lines: func(env, lines))
             env.cr.execute("ROLLBACK TO SAVEPOINT writeoff_bench")
             env.invalidate_all()
         same = row["sdm"]["result"]["total"] == row["stock"]["result"]["total"]

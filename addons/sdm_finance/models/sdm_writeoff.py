@@ -17,6 +17,7 @@ class SdmWriteoff(models.AbstractModel):
 
     _name = "sdm.writeoff"
     _description = "Write-off Rules"
+    _sdm_reconcile_chunk = 200  # (receipt, item) pairs per call of Odoo's reconciliation
 
     # ------------------------------------------------------------------ the key
     @api.model
@@ -253,7 +254,12 @@ class SdmWriteoff(models.AbstractModel):
                     continue
                 left[receipt_id] -= amount
                 left[item_id] -= amount
-                plan.append(Line.browse((receipt_id, item_id)))
-        if plan:
-            Line._reconcile_plan(plan)
+                plan.append((receipt_id, item_id))
+        # Odoo's reconciliation of one plan grows faster than its size: a few hundred steps at a time, in order
+        # (each chunk sees the residuals the previous one left), all items of the batch prefetched together.
+        prefetch = list({line_id for pair in plan for line_id in pair})
+        for start in range(0, len(plan), self._sdm_reconcile_chunk):
+            Line._reconcile_plan(
+                [Line.browse(pair).with_prefetch(prefetch) for pair in plan[start : start + self._sdm_reconcile_chunk]]
+            )
         return len(plan)

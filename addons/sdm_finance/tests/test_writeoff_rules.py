@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from psycopg2.errors import CheckViolation
 
@@ -54,7 +55,9 @@ class TestWriteoffAllocation(WriteoffCommon):
         first_invoice = self._invoice(300, D1)
         second_invoice = self._invoice(500, D2)
         receipts = self._receipt(200) | self._receipt(400)
-        receipts.action_sdm_apply_write_off_rules()
+        # Odoo's reconciliation is called a few steps at a time: one step per call here, same allocation.
+        with patch.object(type(self.env["sdm.writeoff"]), "_sdm_reconcile_chunk", 1):
+            receipts.action_sdm_apply_write_off_rules()
         self.assertEqual([self._applied(receipt) for receipt in receipts], [200, 400])
         self.assertEqual([self._open(first_invoice), self._open(second_invoice)], [0, 200], "300 + 100, then 400")
 
@@ -90,6 +93,17 @@ class TestWriteoffAllocation(WriteoffCommon):
         self.assertEqual((self._open(older), self._open(newer)), (300, 0))
         self.assertEqual((payment.sdm_user_id, payment.sdm_team_id), (self.user_sales_c, self.branch_hz))
         self.assertEqual(payment.memo, newer.payment_reference)
+
+    def test_invoicing_user_posts_and_reads_receipts(self):
+        """A plain invoicing user (no SDM, no sales role) posts a receipt the rules write off, and reads it whole."""
+        accountant = self._new_user("plain.invoicing", "account.group_account_invoice")
+        invoice = self._invoice(300, D1)
+        order = self._create_order(self.customer_a)
+        receipt = self._receipt(120, post=False, sdm_sale_order_id=order.id).with_user(accountant)
+        receipt.action_post()
+        self.assertEqual(self._open(invoice), 180)
+        self.env.invalidate_all()
+        receipt.read()
 
     def test_receipt_keys_default_from_the_customer(self):
         receipt = self._receipt(10, partner=self.contact_a, post=False)
