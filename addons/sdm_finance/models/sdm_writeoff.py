@@ -77,27 +77,25 @@ class SdmWriteoff(models.AbstractModel):
         )
 
     @api.model
-    def _sdm_key_match(self, keys, left="r", right="i"):
-        """SQL condition: the rows ``left`` and ``right`` of :meth:`_sdm_key_query` share the customer and ``keys``.
-        A receipt's single sales order matches an invoice of several orders when it is one of them."""
+    def _sdm_key_condition(self, key, left, right):
+        """SQL condition: the rows ``left`` and ``right`` of :meth:`_sdm_key_query` share ``key`` ("customer" or
+        one of the keys). A receipt's single sales order matches an invoice of several orders that has it."""
         a, b = SQL.identifier(left), SQL.identifier(right)
-        conditions = [SQL("%s.partner_id = %s.partner_id", a, b)]
-        for key in keys:
-            if key == "order":
-                conditions.append(
-                    SQL(
-                        "(%s.k_order = %s.k_order OR (cardinality(%s.k_order) = 1 AND %s.k_order <@ %s.k_order))",
-                        a,
-                        b,
-                        a,
-                        a,
-                        b,
-                    )
-                )
-            else:
-                column = SQL.identifier(f"k_{key}")
-                conditions.append(SQL("%s.%s IS NOT DISTINCT FROM %s.%s", a, column, b, column))
-        return SQL(" AND ").join(conditions)
+        if key == "customer":
+            return SQL("%s.partner_id = %s.partner_id", a, b)
+        if key == "order":
+            return SQL(
+                "(%s.k_order = %s.k_order OR (cardinality(%s.k_order) = 1 AND %s.k_order <@ %s.k_order) "
+                "OR (cardinality(%s.k_order) = 1 AND %s.k_order <@ %s.k_order))",
+                a, b, a, a, b, b, b, a,
+            )  # fmt: skip
+        column = SQL.identifier(f"k_{key}")
+        return SQL("%s.%s IS NOT DISTINCT FROM %s.%s", a, column, b, column)
+
+    @api.model
+    def _sdm_key_match(self, keys, left="r", right="i"):
+        """SQL condition: the rows ``left`` and ``right`` of :meth:`_sdm_key_query` share the customer and ``keys``."""
+        return SQL(" AND ").join(self._sdm_key_condition(key, left, right) for key in ("customer", *keys))
 
     # ------------------------------------------------------------------ manual reconciliations
     @api.model
@@ -107,36 +105,33 @@ class SdmWriteoff(models.AbstractModel):
         lines = lines.filtered(lambda line: line.account_id.account_type == "asset_receivable" and line.partner_id)
         if not lines:
             return []
-        company = lines.company_id.root_id[:1] or lines.company_id[:1]
-        keys = self._sdm_keys(lines.company_id[:1])
+        company = lines.company_id[:1]
+        keys = ("customer", *self._sdm_keys(company))
         self.env.flush_all()
-        self.env.cr.execute(self._sdm_key_query(SQL("aml.id = ANY(%s)", lines.ids), keys))
-        rows = self.env.cr.dictfetchall()
-        debits = [row for row in rows if row["balance"] > 0]
-        credits = [row for row in rows if row["balance"] <= 0]
+        query = self._sdm_key_query(SQL("aml.id = ANY(%s)", lines.ids), keys[1:])
+        self.env.cr.execute(
+            SQL(
+                """SELECT to_jsonb(d), to_jsonb(c), ARRAY[%s]
+                     FROM (%s) d JOIN (%s) c ON d.balance > 0 AND c.balance <= 0
+                    ORDER BY d.line_id, c.line_id""",
+                SQL(", ").join(self._sdm_key_condition(key, "d", "c") for key in keys),
+                query,
+                query,
+            )
+        )
         labels = self._sdm_key_labels()
         differences = []
-        for debit in debits:
-            for credit in credits:
-                for key in ("customer", *keys):
-                    if not self._sdm_same(key, debit, credit):
-                        difference = (
-                            labels[key],
-                            self._sdm_display(key, debit, company),
-                            self._sdm_display(key, credit, company),
-                        )
-                        if difference not in differences:
-                            differences.append(difference)
+        for debit, credit, same in self.env.cr.fetchall():
+            for key, shared in zip(keys, same, strict=True):
+                if not shared:
+                    difference = (
+                        labels[key],
+                        self._sdm_display(key, debit, company),
+                        self._sdm_display(key, credit, company),
+                    )
+                    if difference not in differences:
+                        differences.append(difference)
         return differences
-
-    @api.model
-    def _sdm_same(self, key, debit, credit):
-        if key == "customer":
-            return debit["partner_id"] == credit["partner_id"]
-        if key == "order":
-            left, right = set(debit["k_order"]), set(credit["k_order"])
-            return left == right or (len(left) == 1 and left <= right) or (len(right) == 1 and right <= left)
-        return debit[f"k_{key}"] == credit[f"k_{key}"]
 
     @api.model
     def _sdm_display(self, key, row, company):
