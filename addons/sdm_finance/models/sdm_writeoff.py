@@ -250,8 +250,9 @@ class SdmWriteoff(models.AbstractModel):
                 left[receipt_id] -= amount
                 left[item_id] -= amount
                 plan.append((receipt_id, item_id))
-        # Odoo's reconciliation of one plan grows faster than its size: a few hundred steps at a time, in order
-        # (each chunk sees the residuals the previous one left), all items of the batch prefetched together.
+        # All items of the batch are prefetched together (a pair browsed alone reads its fields alone: 900 receipts
+        # took 198 s instead of 9 s); Odoo's reconciliation runs a few hundred steps at a time, in order (each
+        # chunk sees the residuals the previous one left), to bound its memory.
         prefetch = list({line_id for pair in plan for line_id in pair})
         for start in range(0, len(plan), self._sdm_reconcile_chunk):
             Line._reconcile_plan(
