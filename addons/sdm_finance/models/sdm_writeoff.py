@@ -189,30 +189,30 @@ class SdmWriteoff(models.AbstractModel):
             ),
             keys,
         )
+        # Read per receipt (LATERAL): its customer's open items through the partner index, whatever the
+        # planner's estimate of the receipts (fresh, unanalyzed lines gave a nested loop over all pairs).
         item = self._sdm_key_query(
             SQL(
-                """aml.partner_id IN (SELECT cp.id FROM res_partner cp
-                                       WHERE cp.commercial_partner_id IN (SELECT partner_id FROM receipt))
-                   AND aml.account_id IN (SELECT account_id FROM receipt)
+                """aml.partner_id IN (SELECT cp.id FROM res_partner cp WHERE cp.commercial_partner_id = r.partner_id)
+                   AND aml.account_id = r.account_id AND aml.company_id = r.company_id
+                   AND aml.currency_id = r.currency_id
                    AND aml.parent_state = 'posted' AND NOT aml.reconciled AND aml.amount_residual_currency > 0"""
             ),
             keys,
         )
         return SQL(
             """
-            WITH receipt AS (%(receipt)s),
-                 item AS (%(item)s),
-                 total AS (SELECT partner_id, SUM(-open) AS amount FROM receipt GROUP BY partner_id),
+            WITH receipt AS MATERIALIZED (
+                     SELECT q.*, SUM(-q.open) OVER (PARTITION BY q.partner_id) AS customer_total
+                       FROM (%(receipt)s) q),
                  pair AS (
                      SELECT r.line_id AS receipt_line_id, r.date AS receipt_date, -r.open AS receipt_open,
                             i.line_id AS item_line_id, i.open AS item_open, i.due, i.date AS item_date,
-                            r.currency_id, t.amount AS customer_total,
+                            r.currency_id, r.customer_total,
                             SUM(i.open) OVER (PARTITION BY r.line_id ORDER BY i.due, i.date, i.line_id) - i.open
                                 AS before
                        FROM receipt r
-                       JOIN item i ON i.company_id = r.company_id AND i.account_id = r.account_id
-                                  AND i.currency_id = r.currency_id AND %(match)s
-                       JOIN total t ON t.partner_id = r.partner_id)
+                      CROSS JOIN LATERAL (SELECT * FROM (%(item)s) i WHERE %(match)s) i)
             SELECT receipt_line_id, receipt_open, item_line_id, item_open, currency_id
               FROM pair
              WHERE before < customer_total

@@ -105,6 +105,16 @@ class TestWriteoffAllocation(WriteoffCommon):
         self.env.invalidate_all()
         receipt.read()
 
+    def test_forms_show_the_keys_and_settings(self):
+        payment_form = self.env["account.payment"].get_views([(False, "form")])["views"]["form"]["arch"]
+        for name in ("sdm_user_id", "sdm_team_id", "sdm_sale_order_id", "sdm_writeoff_unmatched"):
+            self.assertIn(f'name="{name}"', payment_form)
+        settings = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
+        for name in ("sdm_writeoff_key_branch", "sdm_writeoff_key_reference", "sdm_writeoff_mode"):
+            self.assertIn(f'name="{name}"', settings)
+        wizard = self.env["sdm.writeoff.reconcile.wizard"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="confirmed"', wizard)
+
     def test_receipt_keys_default_from_the_customer(self):
         receipt = self._receipt(10, partner=self.contact_a, post=False)
         self.assertEqual((receipt.sdm_user_id, receipt.sdm_team_id), (self.user_sales_a, self.branch_sh))
