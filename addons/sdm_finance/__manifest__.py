@@ -17,7 +17,9 @@
         "report/sdm_customer_statement_report.xml",
         "data/sdm_followup_data.xml",
         "report/sdm_followup_report.xml",
+        "data/sdm_writeoff_data.xml",
         "wizards/sdm_rebate_wizard_views.xml",
+        "wizards/sdm_writeoff_reconcile_wizard_views.xml",
         "views/sdm_rebate_agreement_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -25,6 +27,7 @@
         "views/sdm_followup_views.xml",
         "views/sdm_ar_adjustment_views.xml",
         "views/account_move_views.xml",
+        "views/account_payment_views.xml",
         "views/sdm_finance_menus.xml",
     ],
     "demo": [

@@ -12,6 +12,9 @@ from . import sdm_customer_balance
 from . import sale_order
 from . import res_partner
 from . import account_move
+from . import account_move_line
+from . import account_payment
+from . import sdm_writeoff
 from . import sdm_demo
 from . import sdm_customer_statement
 from . import sdm_customer_statement_line

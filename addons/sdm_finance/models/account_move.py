@@ -17,3 +17,7 @@ class AccountMove(models.Model):
             if progress:
                 self.env["sdm.rebate.progress"].sudo()._sdm_refresh(progress.agreement_id)
         return posted
+
+    def js_assign_outstanding_line(self, line_id):
+        # The invoice's "Add" on an outstanding credit is a manual reconciliation: write-off rules apply.
+        return super(AccountMove, self.with_context(sdm_writeoff_manual=True)).js_assign_outstanding_line(line_id)

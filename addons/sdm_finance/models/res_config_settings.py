@@ -13,3 +13,9 @@ class ResConfigSettings(models.TransientModel):
     sdm_rebate_liability_account_id = fields.Many2one(
         related="company_id.sdm_rebate_liability_account_id", readonly=False
     )
+    sdm_writeoff_key_branch = fields.Boolean(related="company_id.sdm_writeoff_key_branch", readonly=False)
+    sdm_writeoff_key_salesperson = fields.Boolean(related="company_id.sdm_writeoff_key_salesperson", readonly=False)
+    sdm_writeoff_key_order = fields.Boolean(related="company_id.sdm_writeoff_key_order", readonly=False)
+    sdm_writeoff_key_reference = fields.Boolean(related="company_id.sdm_writeoff_key_reference", readonly=False)
+    sdm_writeoff_mode = fields.Selection(related="company_id.sdm_writeoff_mode", readonly=False)
+    sdm_writeoff_on_receipt = fields.Selection(related="company_id.sdm_writeoff_on_receipt", readonly=False)

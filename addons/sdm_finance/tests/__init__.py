@@ -12,3 +12,5 @@ from . import test_customer_statement
 from . import test_followup
 from . import test_ar_adjustment
 from . import test_ar_adjustment_concurrency
+from . import test_writeoff_rules
+from . import test_writeoff_concurrency
