@@ -14,6 +14,7 @@ from . import res_partner
 from . import account_move
 from . import account_move_line
 from . import account_payment
+from . import account_payment_approval
 from . import sdm_writeoff
 from . import sdm_demo
 from . import sdm_customer_statement

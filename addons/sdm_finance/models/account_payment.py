@@ -78,13 +78,24 @@ class AccountPayment(models.Model):
         if self.env.context.get("sdm_writeoff_skip"):
             return result
         receipts = self.filtered(lambda payment: payment._sdm_is_receipt())
-        auto = receipts.filtered(lambda payment: payment.company_id.sdm_writeoff_on_receipt == "auto")
+        waiting = receipts._sdm_receipts_to_approve()
+        return (receipts - waiting)._sdm_after_receipt_release(single=len(self) == 1) or result
+
+    def _sdm_receipts_to_approve(self):
+        """Receipts held for approval (收款单审核) before the write-off rules apply: none by default (see
+        account_payment_approval.py)."""
+        return self.browse()
+
+    def _sdm_after_receipt_release(self, single=False):
+        """What follows a customer receipt once it counts (posted, or approved when receipts are approved): the
+        company's "After a Customer Receipt Is Posted" setting. Returns an action to open, if any."""
+        auto = self.filtered(lambda payment: payment.company_id.sdm_writeoff_on_receipt == "auto")
         if auto:
             auto._sdm_apply_write_off_rules()
-        manual = receipts.filtered(lambda payment: payment.company_id.sdm_writeoff_on_receipt == "manual")
-        if len(self) == 1 and manual and manual._sdm_receipt_lines():
+        manual = self.filtered(lambda payment: payment.company_id.sdm_writeoff_on_receipt == "manual")
+        if single and len(manual) == 1 and manual._sdm_receipt_lines():
             return manual.action_sdm_open_write_off_items()
-        return result
+        return None
 
     def _sdm_apply_write_off_rules(self):
         """Write these receipts off by the rules, then stamp them and flag those that matched nothing.
@@ -176,6 +187,9 @@ class AccountPayment(models.Model):
             ("move_id.state", "=", "posted"),
             ("is_reconciled", "=", False),
             ("company_id.sdm_writeoff_on_receipt", "=", "auto"),
+            "|",
+            ("company_id.sdm_receipt_approval", "=", False),
+            ("sdm_receipt_approved", "=", True),
         ]
         if since:
             return domain + ["|", ("sdm_writeoff_date", "=", False), ("sdm_writeoff_date", "<=", since)]

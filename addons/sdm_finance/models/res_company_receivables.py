@@ -7,6 +7,11 @@ class ResCompany(models.Model):
     # A concern of its own, apart from res_company.py's rebate settings.
     _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
+    sdm_receipt_approval = fields.Boolean(
+        string="Approve Customer Receipts",
+        help="收款单审核: a posted customer receipt waits for a Finance user's approval before the write-off rules "
+        "apply to it.",
+    )
     sdm_ar_journal_id = fields.Many2one(
         "account.journal",
         string="Receivable Adjustments Journal",

@@ -5,6 +5,7 @@ class ResConfigSettings(models.TransientModel):
     # A concern of its own, apart from res_config_settings.py's rebate settings.
     _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
+    sdm_receipt_approval = fields.Boolean(related="company_id.sdm_receipt_approval", readonly=False)
     sdm_ar_journal_id = fields.Many2one(related="company_id.sdm_ar_journal_id", readonly=False)
     sdm_ar_writeoff_account_id = fields.Many2one(related="company_id.sdm_ar_writeoff_account_id", readonly=False)
     sdm_ar_writeoff_tolerance = fields.Monetary(related="company_id.sdm_ar_writeoff_tolerance", readonly=False)

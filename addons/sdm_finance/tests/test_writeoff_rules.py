@@ -354,3 +354,32 @@ class TestWriteoffCron(WriteoffCommon):
         self.assertEqual(self._run(batch_size=10, lastcall=now - timedelta(hours=23)), (1, 0))
         self.assertEqual((self._open(invoice), self._open(stranger.move_id)), (0, -10))
         self.assertFalse(stranger.sdm_writeoff_unmatched)
+
+
+@tagged("post_install", "-at_install")
+class TestReceiptApproval(WriteoffCommon):
+    """Receipt approval (收款单审核): a posted receipt waits for Finance before the write-off rules apply."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.sdm_receipt_approval = True
+        cls.finance = cls._new_user("receipt.finance", "sdm_sales.group_sdm_finance")
+        cls.invoice = cls._invoice(300, date(2026, 2, 1))
+
+    def test_posted_receipt_waits_for_approval_then_is_written_off(self):
+        receipt = self._receipt(200)
+        self.assertTrue(receipt.sdm_receipt_to_approve)
+        self.assertEqual(self._applied(receipt), 0.0)  # not written off yet
+        self.assertIn(self.finance, receipt.activity_ids.user_id)
+        # The daily run leaves it alone too.
+        self.env["account.payment"]._cron_sdm_write_off()
+        self.assertEqual(self._open(self.invoice), 300.0)
+        with self.assertRaises(UserError):
+            receipt.with_user(self.user_sales_a).action_sdm_approve_receipt()
+        receipt.with_user(self.finance).action_sdm_approve_receipt()
+        self.assertEqual((receipt.sdm_receipt_approved, receipt.sdm_receipt_approver_id), (True, self.finance))
+        self.assertEqual(self._open(self.invoice), 100.0)
+        self.assertFalse(receipt.activity_ids)
+        with self.assertRaises(UserError):
+            receipt.with_user(self.finance).action_sdm_approve_receipt()  # nothing waits any more
