@@ -11,6 +11,9 @@ from . import sdm_credit_bucket
 from . import sdm_channel_stock
 from . import sdm_net_sales_line
 from . import sdm_collection_line
+from . import sdm_aging_bucket
+from . import sdm_aging_line
+from . import sdm_aging_customer
 from . import sdm_price_notice
 from . import sdm_price_notice_compute
 from . import sdm_price_notice_pricing

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .sdm_credit_group import CREDIT_MODES
 
@@ -84,6 +84,32 @@ class ResCompany(models.Model):
         help="Service product of the credit note lines and of the discount lines that consume a compensation "
         "balance; its income account (or its category's) is used.",
     )
+
+    # Receivables: aging buckets and DSO.
+    sdm_aging_bucket_ids = fields.One2many("sdm.aging.bucket", "company_id", string="Aging Buckets")
+    sdm_dso_days = fields.Integer(
+        string="DSO Period (days)",
+        default=90,
+        help="Days sales outstanding divide what is open by the invoiced sales of this many days up to the date.",
+    )
+
+    @api.constrains("sdm_dso_days")
+    def _check_sdm_dso_days(self):
+        for company in self:
+            if company.sdm_dso_days < 1:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the DSO period is a number of days, at least 1 (got %(days)s).",
+                        company=company.display_name,
+                        days=company.sdm_dso_days,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["sdm.aging.bucket"]._sdm_create_defaults(companies)
+        return companies
 
     @api.model
     def _sdm_settlement_product_sources(self):

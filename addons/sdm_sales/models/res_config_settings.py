@@ -5,6 +5,7 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     sdm_region_from_team = fields.Boolean(related="company_id.sdm_region_from_team", readonly=False)
+    sdm_dso_days = fields.Integer(related="company_id.sdm_dso_days", readonly=False)
     sdm_credit_check_sale = fields.Boolean(related="company_id.sdm_credit_check_sale", readonly=False)
     sdm_credit_check_delivery = fields.Boolean(related="company_id.sdm_credit_check_delivery", readonly=False)
     sdm_credit_check_invoice = fields.Boolean(related="company_id.sdm_credit_check_invoice", readonly=False)

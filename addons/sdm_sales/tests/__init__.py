@@ -22,3 +22,4 @@ from . import test_migration
 from . import test_collection_line
 from . import test_reader_language
 from . import test_analysis_numbers
+from . import test_aging

@@ -2,3 +2,4 @@ from . import sdm_credit_approval_request
 from . import sdm_credit_approval_decision
 from . import sdm_compensation_statement
 from . import sdm_channel_stock_asof
+from . import sdm_aging_report
