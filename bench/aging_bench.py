@@ -289,10 +289,10 @@ def load(env, users, first_customer, last_customer, seed):
         SELECT full_id, %(admin)s, %(admin)s, now(), now() FROM bench_i WHERE full_id IS NOT NULL;
         INSERT INTO account_move_line (id, move_id, journal_id, company_id, company_currency_id, currency_id,
                                        account_id, partner_id, move_name, parent_state, name, display_type, date,
-                                       invoice_date, date_maturity, debit, credit, balance, amount_currency, amount_residual,
-                                       amount_residual_currency, reconciled, full_reconcile_id, matching_number,
-                                       sequence, quantity, price_unit, price_subtotal, price_total, discount,
-                                       tax_tag_invert, create_uid, write_uid, create_date, write_date)
+                                       invoice_date, date_maturity, debit, credit, balance, amount_currency,
+                                       amount_residual, amount_residual_currency, reconciled, full_reconcile_id,
+                                       matching_number, sequence, quantity, price_unit, price_subtotal, price_total,
+                                       discount, tax_tag_invert, create_uid, write_uid, create_date, write_date)
         SELECT l.id, l.move_id, l.journal_id, %(company)s, %(currency)s, %(currency)s, l.account_id, l.partner_id,
                l.move_name, 'posted', l.name, l.display_type, l.date, l.invoice_date, l.date_maturity,
                GREATEST(l.balance, 0), GREATEST(-l.balance, 0), l.balance, l.balance, l.amount_residual,
