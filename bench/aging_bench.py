@@ -607,6 +607,10 @@ def main():
     parser.add_argument("--db", default="sdm_bench_aging", help="database (name must start with sdm_bench_aging)")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
     parser.add_argument("--no-index-test", action="store_true", help="skip the max_date index measurement")
+    parser.add_argument("--jit-test", action="store_true", help="at the largest size, measure again with jit off")
+    parser.add_argument(
+        "--experiments-only", action="store_true", help="skip the main measurements (index / JIT tests only)"
+    )
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -639,6 +643,9 @@ def main():
             log(f"size {size}: {vol}, as of {as_of}")
             env = user_env(cr)
             company_u = env["res.company"].browse(company.id)
+            if args.experiments_only:
+                steps.append({"size": size, "as_of": as_of, "volume": vol, "load": load_info, "results": None})
+                continue
             orm = orm_check(senv) if not steps else None
             if orm:
                 log(f"  ORM recomputation of a sample: {json.dumps(orm, default=str)}")
@@ -682,6 +689,15 @@ def main():
                 last["explain_with_index"] = plan
                 log("EXPLAIN with the max_date index:\n" + "\n".join(plan))
                 cr.rollback()  # drops the index
+            if args.jit_test:
+                cr.execute("SET jit = off")
+                results, _outputs = measure_all(env, last["as_of"], company_u, args.reps, 1, peak=False)
+                last["with_jit_off"] = results
+                _q, plan = explain(env, last["as_of"], company_u)
+                last["explain_with_jit_off"] = plan
+                log("EXPLAIN with jit off:\n" + "\n".join(plan))
+                cr.execute("RESET jit")
+                cr.rollback()
     meta = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "odoo": odoo.release.version,
@@ -704,7 +720,7 @@ def main():
     output.write_text(json.dumps({"meta": meta, "steps": steps}, indent=2, default=str) + "\n")
     log(f"written {output} (total {meta['total_s']} s)")
     print_table(steps, meta)
-    return 0 if all(step["checks"]["ok"] for step in steps) else 1
+    return 0 if all(step.get("checks", {}).get("ok", True) for step in steps) else 1
 
 
 def print_table(steps, meta):
@@ -717,8 +733,9 @@ def print_table(steps, meta):
     head += f"{'RG/OCA':>8} {'items/OCA':>10}"
     print(head)
     print("-" * len(head))
+    variants = (("with_max_date_index", "+ max_date index"), ("with_jit_off", "+ jit off"))
     for step in steps:
-        res = step["results"]
+        res = step["results"] or {p: {"median_s": float("nan")} for p in PEERS}
         cells = "".join(f"{res[p]['median_s']:>14.2f}s" for p in PEERS)
         rg = res["sdm_read_group"]["median_s"] / res["oca_summary"]["median_s"]
         it = res["sdm_items"]["median_s"] / res["oca_items"]["median_s"]
@@ -726,12 +743,15 @@ def print_table(steps, meta):
             f"{step['volume']['items']:>10,} {step['volume']['customers']:>9,} {step['as_of']!s:>10} {cells}"
             f"{rg:>7.2f}x {it:>9.2f}x"
         )
-        if "with_max_date_index" in step:
-            res = step["with_max_date_index"]
+        for key, label in variants:
+            if key not in step:
+                continue
+            res = step[key]
             cells = "".join(f"{res[p]['median_s']:>14.2f}s" for p in PEERS)
             rg = res["sdm_read_group"]["median_s"] / res["oca_summary"]["median_s"]
             it = res["sdm_items"]["median_s"] / res["oca_items"]["median_s"]
-            print(f"{'+ max_date index':>31} {cells}{rg:>7.2f}x {it:>9.2f}x")
+            print(f"{label:>31} {cells}{rg:>7.2f}x {it:>9.2f}x")
+    steps = [step for step in steps if step["results"]]
     if len(steps) > 1:
         first, last = steps[0], steps[-1]
         factor = last["volume"]["items"] / first["volume"]["items"]
