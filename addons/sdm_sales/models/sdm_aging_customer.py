@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .sdm_aging_line import AGING_DEPENDS
@@ -55,6 +55,15 @@ class SdmAgingCustomer(models.Model):
             """,
             lines._sdm_aging_query(as_of),
         )
+
+    @api.model
+    def _read_group(self, *args, **kwargs):
+        self.env["sdm.aging.line"]._sdm_without_jit()
+        return super()._read_group(*args, **kwargs)
+
+    def search_fetch(self, *args, **kwargs):
+        self.env["sdm.aging.line"]._sdm_without_jit()
+        return super().search_fetch(*args, **kwargs)
 
     def action_open_items(self):
         """The customer's open items as of the same date (the rows this card sums)."""

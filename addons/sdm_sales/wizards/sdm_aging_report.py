@@ -54,20 +54,21 @@ class SdmAgingReport(models.TransientModel):
             sdm_as_of=fields.Date.to_string(as_of), allowed_company_ids=[company.id]
         )
         rows = {}
-        for group in lines.read_group(
-            [], ["amount_residual:sum", "amount_overdue:sum"], [*LEVELS, "bucket_id"], lazy=False
+        # _read_group: the rows only (the public read_group also builds a domain per group: seconds at 50,000).
+        for *records, bucket, residual, overdue in lines._read_group(
+            [], [*LEVELS, "bucket_id"], ["amount_residual:sum", "amount_overdue:sum"]
         ):
-            key = tuple(group[name] for name in LEVELS)
+            key = tuple((record.id, record.display_name) if record else False for record in records)
             row = rows.setdefault(key, {"buckets": defaultdict(float), "residual": 0.0, "overdue": 0.0, "sales": 0.0})
-            row["buckets"][group["bucket_id"] and group["bucket_id"][0]] += group["amount_residual"]
-            row["residual"] += group["amount_residual"]
-            row["overdue"] += group["amount_overdue"]
-        for group in lines.with_context(sdm_aging_sales=True).read_group(
-            [], ["amount_sales:sum"], list(LEVELS), lazy=False
+            row["buckets"][bucket.id or False] += residual
+            row["residual"] += residual
+            row["overdue"] += overdue
+        for *records, sales in lines.with_context(sdm_aging_sales=True)._read_group(
+            [], list(LEVELS), ["amount_sales:sum"]
         ):
-            key = tuple(group[name] for name in LEVELS)
+            key = tuple((record.id, record.display_name) if record else False for record in records)
             if key in rows:  # customers with sales but nothing open have a DSO of 0: not listed
-                rows[key]["sales"] += group["amount_sales"]
+                rows[key]["sales"] += sales
         return rows
 
     def _sdm_columns(self, buckets):
