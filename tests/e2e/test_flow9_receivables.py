@@ -5,6 +5,7 @@ due); finance records a receipt of 1,200 in the browser; with automatic write-of
 statement comes out as a PDF in 简体中文."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -41,6 +42,17 @@ def _plan_collections(admin, world, year, month):
     if plan and not admin.search_read("sdm.sales.plan.node", [("plan_id", "=", plan), ("user_id", "=", sales)], ["id"]):
         plan = None
     if not plan:
+        teams = admin.search_read("crm.team", [("name", "=like", "E2E Collect %")], ["id"])
+        if teams:
+            admin.write("crm.team", [t["id"] for t in teams], {"active": False})
+        admin.create(
+            "crm.team",
+            {
+                "name": f"E2E Collect {int(time.time()) % 1_000_000:06d}",
+                "sdm_region_id": world["region"],
+                "member_ids": [(6, 0, [sales])],
+            },
+        )
         old = admin.search_read(
             "sdm.sales.plan",
             [("company_id", "=", world["company"]), ("year", "=", year), ("state", "!=", "superseded")],
@@ -86,7 +98,9 @@ def test_flow9_receivables(ui, admin, world, make_customer, users_today):
             context=as_of,
         )[0]
         assert (before["amount_residual"], before["amount_overdue"]) == (1500.0, 1000.0), before
-        month = users_today.replace(day=1).isoformat()
+        # Paid yesterday: the server's "today" (the plan's refresh date) may still be yesterday in Shanghai terms.
+        paid_on = users_today - timedelta(days=1)
+        month = paid_on.replace(day=1).isoformat()
         collected_before = _plan_collections(admin, world, users_today.year, month)
 
         # Finance records the receipt in the browser: Invoicing > Customers > Payments > New.
@@ -95,7 +109,7 @@ def test_flow9_receivables(ui, admin, world, make_customer, users_today):
         finance.new_record()
         finance.many2one("partner_id", name)
         finance.fill("amount", "1200")
-        finance.fill("date", users_today.strftime("%m/%d/%Y"))
+        finance.fill("date", paid_on.strftime("%m/%d/%Y"))
         finance.save()
         finance.button("action_post")
         finance.shot("receipt-posted")
@@ -130,7 +144,7 @@ def test_flow9_receivables(ui, admin, world, make_customer, users_today):
         totals = finance.page.locator(".o_list_view tfoot").inner_text().replace("\u00a0", " ")
         assert "300.00" in totals, totals
 
-        # The plan's collections of the salesperson: + 1,200 this month.
+        # The plan's collections of the salesperson: + 1,200 in the month of the receipt.
         assert abs(_plan_collections(admin, world, users_today.year, month) - collected_before - 1200.0) < 0.01
 
         # The customer's statement, in 简体中文, as a PDF.
