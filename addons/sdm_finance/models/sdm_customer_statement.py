@@ -50,8 +50,8 @@ class SdmCustomerStatement(models.Model):
     )
     line_ids = fields.One2many("sdm.customer.statement.line", "statement_id", string="Lines", readonly=True)
     opening_balance = fields.Monetary(readonly=True, help="What the customer owed at the start of the period.")
-    total_debit = fields.Monetary(string="Charged", readonly=True)
-    total_credit = fields.Monetary(string="Credited", readonly=True)
+    total_debit = fields.Monetary(string="Total Debit", readonly=True)
+    total_credit = fields.Monetary(string="Total Credit", readonly=True)
     closing_balance = fields.Monetary(readonly=True, tracking=True, help="What the customer owed at the end.")
     balance_opening = fields.Monetary(
         string="Balances at Start", readonly=True, help="Rebate and compensation balances the customer had."
@@ -293,8 +293,8 @@ class SdmCustomerStatement(models.Model):
                 ("type", self.env._("Type"), "text", 18),
                 ("reference", self.env._("Reference"), "text", 28),
                 ("due", self.env._("Due Date"), "date", 12),
-                ("debit", self.env._("Charged"), "money", 14, True),
-                ("credit", self.env._("Credited"), "money", 14, True),
+                ("debit", self.env._("Debit"), "money", 14, True),
+                ("credit", self.env._("Credit"), "money", 14, True),
                 ("balance", self.env._("Balance"), "money", 14),
             ]
         )

@@ -20,6 +20,6 @@ class SdmCustomerStatementLine(models.Model):
     line_type = fields.Selection(LINE_TYPES, string="Type", readonly=True)
     reference = fields.Char(readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
-    debit = fields.Monetary(string="Charged", readonly=True)
-    credit = fields.Monetary(string="Credited", readonly=True)
+    debit = fields.Monetary(readonly=True)
+    credit = fields.Monetary(readonly=True)
     balance = fields.Monetary(readonly=True, help="What the customer owed after this line.")
