@@ -50,8 +50,8 @@ class SdmCustomerStatement(models.Model):
     )
     line_ids = fields.One2many("sdm.customer.statement.line", "statement_id", string="Lines", readonly=True)
     opening_balance = fields.Monetary(readonly=True, help="What the customer owed at the start of the period.")
-    total_debit = fields.Monetary(string="Total Debit", readonly=True)
-    total_credit = fields.Monetary(string="Total Credit", readonly=True)
+    total_debit = fields.Monetary(readonly=True)
+    total_credit = fields.Monetary(readonly=True)
     closing_balance = fields.Monetary(readonly=True, tracking=True, help="What the customer owed at the end.")
     balance_opening = fields.Monetary(
         string="Balances at Start", readonly=True, help="Rebate and compensation balances the customer had."
