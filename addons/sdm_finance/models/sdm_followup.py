@@ -1,4 +1,5 @@
 import base64
+import time
 
 from odoo import api, fields, models
 
@@ -77,13 +78,15 @@ class SdmFollowup(models.Model):
             .partner_id.ids
         )
         levels = Level.search([("company_id", "=", company.id)], order="days")
+        starts = [(level.days, level) for level in levels]
         due = []
         for partner in Partner.browse(sorted(overdue)):
             if partner.id in done_today or partner.id in waiting:
                 continue
             amount, oldest, move_ids = overdue[partner.id]
             days = (today - oldest).days if oldest else 0
-            level = Level._sdm_level_for(days, company)
+            # The highest level reached (the levels read once, not one search per customer).
+            level = next((lv for start, lv in reversed(starts) if start <= days), Level)
             current = partner.sdm_followup_level_id
             escalated = partner.sdm_followup_escalate
             if escalated:
@@ -100,22 +103,27 @@ class SdmFollowup(models.Model):
     # ------------------------------------------------------------------ the run
 
     @api.model
-    def _cron_run(self, batch_size=200, today=None):
+    def _cron_run(self, batch_size=200, today=None, budget=None):
         """Daily: promises past their date are checked, then each company's due customers are followed up, one
-        batch per call; the runner commits and calls again while some remain."""
+        batch per call — at most ``batch_size`` customers and ``budget`` seconds (``_sdm_cron_budget``: the
+        production cron limits hold for the runner's whole pass, and a letter takes over a second); the runner
+        commits and calls again while some remain."""
         today = today or fields.Date.context_today(self)
+        budget = self._sdm_cron_budget() if budget is None else budget
+        started = time.monotonic()
         self.env["sdm.payment.promise"]._sdm_check_due(today)
         remaining = 0
         done = 0
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             due = self.with_company(company)._sdm_due_customers(company, today)
-            batch, rest = due[: max(batch_size - done, 0)], due[max(batch_size - done, 0) :]
-            for partner, level, escalated, amount, days, move_ids in batch:
+            for index, (partner, level, escalated, amount, days, move_ids) in enumerate(due):
+                if done >= batch_size or (done and time.monotonic() - started > budget):
+                    remaining += len(due) - index
+                    break
                 self.with_company(company)._sdm_follow_up(
                     partner, company, level, today, escalated, amount, days, move_ids
                 )
-            done += len(batch)
-            remaining += len(rest)
+                done += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return True
 

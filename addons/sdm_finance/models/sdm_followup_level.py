@@ -74,8 +74,3 @@ class SdmFollowupLevel(models.Model):
                     }
                 )
         self.sudo().create(vals_list)
-
-    def _sdm_level_for(self, days, company):
-        """The highest level of ``company`` reached at ``days`` overdue (empty when none)."""
-        levels = self.search([("company_id", "=", company.id), ("days", "<=", days)], order="days desc", limit=1)
-        return levels

@@ -1,8 +1,10 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import config
 
 from .rebate_common import RebateCommon
 
@@ -122,6 +124,18 @@ class TestFollowup(RebateCommon):
         Followup._cron_run(batch_size=1, today=self.today)
         self.assertEqual((progress.done, progress.remaining), (0, 0))
         self.assertEqual(len(self._followups(self.customer_a) | self._followups(self.customer_b)), 2)
+
+    def test_a_call_stops_when_its_time_is_used_up(self):
+        """Production limits hold for the cron runner's whole pass of up to ten calls: each call stops at its
+        budget (a tenth of the CPU limit, 70 %: 4.2 s with limit_time_cpu 60) and reports the rest."""
+        with patch.dict(config.options, {"limit_time_cpu": 60, "limit_time_real_cron": 600}):
+            self.assertAlmostEqual(self.env["sdm.followup"]._sdm_cron_budget(), 4.2)
+        self._due(self.customer_b, 400, 12)
+        cron = self.env.ref("sdm_finance.ir_cron_sdm_followup")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "done": 0, "remaining": 0})
+        Followup = self.env["sdm.followup"].with_context(ir_cron_progress_id=progress.id)
+        Followup._cron_run(batch_size=200, today=self.today, budget=0)  # used up after the first customer
+        self.assertEqual((progress.done, progress.remaining), (1, 1))
 
     def test_bad_levels_and_promises_are_refused(self):
         with self.assertRaises(ValidationError):

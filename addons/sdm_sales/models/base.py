@@ -1,5 +1,8 @@
 from odoo import models
-from odoo.tools import SQL
+from odoo.tools import SQL, config
+
+# The cron runner (ir.cron._run_job) calls a job up to this many times in one pass, under one set of limits.
+CRON_CALLS_PER_PASS = 10
 
 
 class Base(models.AbstractModel):
@@ -31,6 +34,22 @@ class Base(models.AbstractModel):
                 SQL("UPDATE %s SET write_date = (now() AT TIME ZONE 'UTC') WHERE id = ANY(%s)", table, ids)
             )
         self.invalidate_recordset()
+
+    def _sdm_cron_budget(self, share=0.7):
+        """Seconds one call of a batched cron job may take. A prefork cron worker runs up to ten calls of a job in
+        one pass under one CPU limit (``limit_time_cpu``) and one wall-clock limit (``limit_time_real_cron``), both
+        reset only between passes: each call gets ``share`` of a tenth of the smaller one (30 s without limits,
+        threaded server). Jobs stop their batch when it is used up and report what remains (the progress API);
+        the runner goes on in the next pass."""
+        limits = [
+            limit
+            for limit in (
+                config.get("limit_time_cpu"),
+                config.get("limit_time_real_cron") or config.get("limit_time_real"),
+            )
+            if limit and limit > 0
+        ]
+        return share * min(limits) / CRON_CALLS_PER_PASS if limits else 30.0
 
     def _sdm_assign_number(self, code, field_name="name"):
         """Give the records still unnumbered (``/``) their number from the sequence ``code``, in their company.
