@@ -27,6 +27,15 @@ also how to run the same day again)::
 ``--batches`` / ``--minutes`` stop after that many calls / minutes (the rest is extrapolated from the median
 call); ``--no-letters`` turns the levels' letter off in the bench database (to time the rest without
 wkhtmltopdf). Results: a table on stdout and bench/results/followup_bench.json.
+
+Run of 2026-11-30 (2 cores, other sessions beside it; 4,200 of 10,000 customers, the rest extrapolated)::
+
+    run                    calls  done  call median  call max  queries/call   letters  per letter  all 10,000
+    default levels             2   400      360.7 s   368.4 s  19,466-19,768     400      1.63 s   ~5.0 h
+    letters off (the rest)    19  3800       21.0 s    33.4 s  14,458-18,097       0           -   ~18 min
+
+One call stays under limit_time_real_cron (600 s), but Odoo's cron worker runs up to 10 calls per pass under one
+watchdog and one CPU limit (limit_time_cpu 60 s): see bench/README.md.
 """
 
 import argparse
