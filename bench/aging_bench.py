@@ -367,6 +367,8 @@ def sdm_xlsx_rows(env, as_of, company):
 
 
 def sdm_items(env, as_of, company):
+    # jit off as the model's own reads (search_fetch, _read_group) set it.
+    env["sdm.aging.line"]._sdm_without_jit()
     env.cr.execute(sdm_lines(env, as_of, company)._sdm_aging_query(as_of, [company.id]))
     return env.cr.fetchall()
 
@@ -394,12 +396,20 @@ def oca_report(env, wizard):
     return env["report.account_financial_report.aged_partner_balance"]._get_report_values(wizard.ids, data)
 
 
-def timed(env, func, reps, peak=True):
+def new_transaction(env, jit):
+    """What a new request's transaction starts with: SDM's reads set ``jit = off`` for the rest of their
+    transaction (``SET LOCAL``); the bench runs every peer in one transaction, so each run starts again from the
+    server's setting (``jit``: 'on' by default, 'off' for ``--jit-test``)."""
+    env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+
+
+def timed(env, func, reps, peak=True, jit="on"):
     """Warm-up, then ``reps`` timed runs from a cold ORM cache; one more under tracemalloc for the peak."""
     times, queries = [], []
     result = None
     for run in range(reps + 1):
         env.invalidate_all()
+        new_transaction(env, jit)
         count = env.cr.sql_log_count
         started = time.perf_counter()
         result = func()
@@ -410,6 +420,7 @@ def timed(env, func, reps, peak=True):
     peak_mib = None
     if peak:
         env.invalidate_all()
+        new_transaction(env, jit)
         tracemalloc.start()
         func()
         peak_mib = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
@@ -551,7 +562,7 @@ def compare(env, as_of, company, groups, sdm_rows, oca_summary, oca_items):
 PEERS = ("sdm_read_group", "sdm_xlsx_rows", "sdm_items", "oca_summary", "oca_items")
 
 
-def measure_all(env, as_of, company, reps, oca_reps, peak=True):
+def measure_all(env, as_of, company, reps, oca_reps, peak=True, jit="on"):
     wizards = {details: oca_wizard(env, as_of, company, details) for details in (False, True)}
     funcs = {
         "sdm_read_group": (lambda: sdm_read_group(env, as_of, company), reps),
@@ -562,7 +573,7 @@ def measure_all(env, as_of, company, reps, oca_reps, peak=True):
     }
     results, outputs = {}, {}
     for name, (func, n) in funcs.items():
-        outputs[name], results[name] = timed(env, func, n, peak)
+        outputs[name], results[name] = timed(env, func, n, peak, jit)
         log(
             f"  {name}: median {results[name]['median_s']} s {results[name]['runs_s']}, "
             f"{results[name]['queries']} queries, peak {results[name]['peak_mib']} MiB"
@@ -611,6 +622,7 @@ def main():
     parser.add_argument(
         "--experiments-only", action="store_true", help="skip the main measurements (index / JIT tests only)"
     )
+    parser.add_argument("--no-peak", action="store_true", help="skip the runs under tracemalloc (Python peak)")
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -649,7 +661,7 @@ def main():
             orm = orm_check(senv) if not steps else None
             if orm:
                 log(f"  ORM recomputation of a sample: {json.dumps(orm, default=str)}")
-            results, outputs = measure_all(env, as_of, company_u, args.reps, args.oca_reps)
+            results, outputs = measure_all(env, as_of, company_u, args.reps, args.oca_reps, not args.no_peak)
             checks = compare(
                 env,
                 as_of,
@@ -691,7 +703,7 @@ def main():
                 cr.rollback()  # drops the index
             if args.jit_test:
                 cr.execute("SET jit = off")
-                results, _outputs = measure_all(env, last["as_of"], company_u, args.reps, 1, peak=False)
+                results, _outputs = measure_all(env, last["as_of"], company_u, args.reps, 1, peak=False, jit="off")
                 last["with_jit_off"] = results
                 _q, plan = explain(env, last["as_of"], company_u)
                 last["explain_with_jit_off"] = plan

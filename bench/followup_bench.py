@@ -1,0 +1,364 @@
+"""A follow-up (催收) run for 10,000 customers within the production cron limits (issue 15, Performance):
+``sdm.followup._cron_run`` called batch after batch as the cron runner calls it, against
+``limit_time_real_cron = 600`` s of config/odoo.prod.conf.
+
+Data: a copy of aging_bench.py's database (``createdb -T sdm_bench_aging``: 1,000,000 receivable items of 10,000
+customers, invoices 2024-06-01..2026-08-31 due 30 days later, 15 % unpaid, 20 % partly paid, receipts up to
+2026-11-29), with sdm_finance installed in the copy (its default levels: 7 days email; 30 days email + call
+activity; 60 days email + call + letter; 90 days email + call + letter + credit hold). The customers get an email
+address (the aging data has none) so that every reminder queues a mail. As of ``--today`` (default 2026-11-30,
+the day after the last receipt) every customer has items overdue for more than 90 days: each follow-up is the
+last level — email, call activity, letter PDF (wkhtmltopdf, one process per letter) and credit hold.
+
+The run: an ``ir.cron.progress`` record of the follow-up cron in the context (as the cron runner sets it), then
+``_cron_run(batch_size=200, today=...)`` as the cron user (superuser), a commit after each call, again while the
+progress says some remain. Measured per call: seconds, SQL queries, follow-ups made, letters and the seconds
+spent rendering them. Mail: the reminders are queued (``mail.mail``, context ``mail_notify_force_send=False``);
+no mail is sent (no SMTP server, no mail queue cron) and sending is not timed. Letters: wkhtmltopdf loads the
+report's assets from ``report.url``; the bench runs a private Odoo HTTP server on ``--port`` (no cron threads) on
+the bench database for that, as a production server serves them.
+
+Usage (the database is copied and sdm_finance installed on the first run; ``--fresh`` copies it again, which is
+also how to run the same day again)::
+
+    /root/.cache/sdm-odoo/venv-py311/bin/python bench/followup_bench.py --conf /tmp/sdm_bench_aging.conf \
+        [--batches N] [--minutes M] [--no-letters]
+
+``--batches`` / ``--minutes`` stop after that many calls / minutes (the rest is extrapolated from the median
+call); ``--no-letters`` turns the levels' letter off in the bench database (to time the rest without
+wkhtmltopdf). Results: a table on stdout and bench/results/followup_bench.json.
+
+Run of 2026-11-30 (2 cores, other sessions beside it; 4,200 of 10,000 customers, the rest extrapolated)::
+
+    run                    calls  done  call median  call max  queries/call   letters  per letter  all 10,000
+    default levels             2   400      360.7 s   368.4 s  19,466-19,768     400      1.63 s   ~5.0 h
+    letters off (the rest)    19  3800       21.0 s    33.4 s  14,458-18,097       0           -   ~18 min
+
+One call stays under limit_time_real_cron (600 s), but Odoo's cron worker runs up to 10 calls per pass under one
+watchdog and one CPU limit (limit_time_cpu 60 s): see bench/README.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# credit_bench puts the Odoo source on sys.path.
+from credit_bench import ODOO_SRC
+
+import odoo
+from odoo import SUPERUSER_ID, api
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "followup_bench.json"
+CRON_LIMIT_S = 600  # limit_time_real_cron of config/odoo.prod.conf
+CUSTOMER_REF = "sdm_bench_aging_"
+
+
+def log(msg):
+    print(f"[followup-bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def pg_env():
+    cfg = odoo.tools.config
+    env = dict(os.environ)
+    for key, name in (
+        ("PGHOST", "db_host"),
+        ("PGPORT", "db_port"),
+        ("PGUSER", "db_user"),
+        ("PGPASSWORD", "db_password"),
+    ):
+        if cfg.get(name):
+            env[key] = str(cfg[name])
+    return env
+
+
+def ensure_database(conf, db, source, fresh):
+    """``db``: a copy of ``source`` with sdm_finance installed. Returns seconds spent."""
+    started = time.perf_counter()
+    env = pg_env()
+    exists = (
+        subprocess.run(
+            ["psql", "-d", "postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{db}'"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        == "1"
+    )
+    if exists and not fresh:
+        return 0.0
+    if exists:
+        subprocess.run(["dropdb", db], env=env, check=True)
+    log(f"{db}: copying {source}")
+    subprocess.run(["createdb", "-T", source, db], env=env, check=True)
+    copied = time.perf_counter()
+    log(f"{db}: installing sdm_finance")
+    subprocess.run(
+        [
+            sys.executable,
+            os.path.join(ODOO_SRC, "odoo-bin"),
+            "-c",
+            conf,
+            "-d",
+            db,
+            "-i",
+            "sdm_finance",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        env={**os.environ, "PYTHONPATH": ODOO_SRC},
+        check=True,
+    )
+    log(f"  copy {copied - started:.0f} s, install {time.perf_counter() - copied:.0f} s")
+    return time.perf_counter() - started
+
+
+def start_asset_server(conf, db, port):
+    """A private Odoo HTTP server (no cron threads) for wkhtmltopdf's assets."""
+    with socket.socket() as sock:
+        if sock.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"port {port} is in use: choose another --port")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            os.path.join(ODOO_SRC, "odoo-bin"),
+            "-c",
+            conf,
+            "-d",
+            db,
+            f"--db-filter=^{db}$",
+            f"--http-port={port}",
+            "--http-interface=127.0.0.1",
+            "--max-cron-threads=0",
+            "--workers=0",
+            "--log-level=warn",
+        ],
+        env={**os.environ, "PYTHONPATH": ODOO_SRC},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(120):
+        time.sleep(1)
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return proc
+    proc.terminate()
+    raise SystemExit("the asset server did not start")
+
+
+def prepare(env, report_url, letters):
+    """Customers' emails, report.url, the levels' letter switch."""
+    cr = env.cr
+    cr.execute(
+        "UPDATE res_partner SET email = 'customer' || id || '@example.com' WHERE ref LIKE %s AND email IS NULL",
+        [CUSTOMER_REF + "%"],
+    )
+    env["ir.config_parameter"].set_param("report.url", report_url)
+    env["sdm.followup.level"].search([("days", ">=", 60)]).print_letter = letters
+    cr.commit()
+
+
+COUNTS = {
+    "followups": "SELECT count(*) FROM sdm_followup",
+    "emails": "SELECT count(*) FROM sdm_followup WHERE email_sent",
+    "activities": "SELECT count(*) FROM sdm_followup WHERE activity_created",
+    "letters": "SELECT count(*) FROM sdm_followup WHERE letter_id IS NOT NULL",
+    "credit_holds": "SELECT count(*) FROM sdm_followup WHERE credit_hold_set",
+    "mail_mail": "SELECT count(*) FROM mail_mail",
+    "mail_mail_outgoing": "SELECT count(*) FROM mail_mail WHERE state = 'outgoing'",
+    "mail_activity_call": "SELECT count(*) FROM mail_activity WHERE res_model = 'res.partner'",
+}
+
+
+def counts(cr):
+    result = {}
+    for key, query in COUNTS.items():
+        cr.execute(query)
+        result[key] = cr.fetchone()[0]
+    return result
+
+
+class LetterTimer:
+    """Seconds spent in ``_render_qweb_pdf`` (wrapped on the registry's class for the run)."""
+
+    def __init__(self, registry):
+        self.cls = registry["ir.actions.report"]
+        self.original = self.cls._render_qweb_pdf
+        self.seconds, self.count = 0.0, 0
+        timer = self
+
+        def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
+            started = time.perf_counter()
+            try:
+                return timer.original(self, report_ref, res_ids, data)
+            finally:
+                timer.seconds += time.perf_counter() - started
+                timer.count += 1
+
+        self.cls._render_qweb_pdf = _render_qweb_pdf
+
+    def restore(self):
+        self.cls._render_qweb_pdf = self.original
+
+
+def run(registry, today, batch_size, max_batches, max_minutes):
+    batches = []
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        cron = env.ref("sdm_finance.ir_cron_sdm_followup")
+        progress = env["ir.cron.progress"].create({"cron_id": cron.id, "done": 0, "remaining": 0})
+        before = counts(cr)
+        cr.commit()
+        # Who is due, alone (each call computes it again for every customer), then rolled back.
+        company = env.company
+        queries, started = cr.sql_log_count, time.perf_counter()
+        due = env["sdm.followup"].with_company(company)._sdm_due_customers(company, today)
+        due_only = {
+            "seconds": round(time.perf_counter() - started, 2),
+            "queries": cr.sql_log_count - queries,
+            "due": len(due),
+            "levels": dict(Counter(row[1].days for row in due)),
+        }
+        log(f"  who is due, alone: {due_only}")
+        cr.rollback()
+        env.invalidate_all()
+        timer = LetterTimer(registry)
+        started_all = time.perf_counter()
+        try:
+            while True:
+                env = api.Environment(
+                    cr, SUPERUSER_ID, {"ir_cron_progress_id": progress.id, "mail_notify_force_send": False}
+                )
+                letter_s, letter_n = timer.seconds, timer.count
+                queries = cr.sql_log_count
+                started = time.perf_counter()
+                env["sdm.followup"]._cron_run(batch_size=batch_size, today=today)
+                cr.commit()
+                elapsed = time.perf_counter() - started
+                env.invalidate_all()
+                progress_row = env["ir.cron.progress"].browse(progress.id)
+                batch = {
+                    "seconds": round(elapsed, 2),
+                    "queries": cr.sql_log_count - queries,
+                    "done": progress_row.done,
+                    "remaining": progress_row.remaining,
+                    "letters": timer.count - letter_n,
+                    "letter_s": round(timer.seconds - letter_s, 2),
+                }
+                batches.append(batch)
+                log(f"  call {len(batches)}: {batch}")
+                if not batch["remaining"] and not batch["done"]:
+                    break
+                if max_batches and len(batches) >= max_batches:
+                    break
+                if max_minutes and time.perf_counter() - started_all > max_minutes * 60:
+                    break
+        finally:
+            timer.restore()
+        after = counts(cr)
+    made = {key: after[key] - before[key] for key in COUNTS}
+    return batches, made, due_only
+
+
+def summary(batches, made, batch_size):
+    working = [b for b in batches if b["done"]]
+    secs = [b["seconds"] for b in working]
+    result = {
+        "calls": len(batches),
+        "calls_with_work": len(working),
+        "batch_max_s": max(secs) if secs else None,
+        "batch_median_s": round(statistics.median(secs), 2) if secs else None,
+        "queries_median": statistics.median([b["queries"] for b in working]) if working else None,
+        "total_s": round(sum(b["seconds"] for b in batches), 1),
+        "made": made,
+    }
+    letters = sum(b["letters"] for b in batches)
+    if letters:
+        result["letter_s_each"] = round(sum(b["letter_s"] for b in batches) / letters, 3)
+    last = batches[-1] if batches else None
+    if last and last["remaining"]:
+        calls_left = -(-last["remaining"] // batch_size)
+        result["remaining"] = last["remaining"]
+        result["extrapolated_total_s"] = round(result["total_s"] + calls_left * result["batch_median_s"], 0)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--conf", required=True, help="odoo.conf whose addons_path is this checkout's addons")
+    parser.add_argument("--db", default="sdm_bench_followup", help="database (name must start with sdm_bench_followup)")
+    parser.add_argument("--source", default="sdm_bench_aging", help="aging_bench.py's database, copied")
+    parser.add_argument("--fresh", action="store_true", help="copy the source database again")
+    parser.add_argument("--today", default="2026-11-30")
+    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--batches", type=int, default=0, help="stop after this many calls (0: until done)")
+    parser.add_argument("--minutes", type=float, default=0, help="stop after this many minutes (0: until done)")
+    parser.add_argument("--no-letters", action="store_true", help="levels without letters (bench database only)")
+    parser.add_argument("--port", type=int, default=8398, help="the private asset server's port (never 8069)")
+    parser.add_argument("--output", default=str(RESULTS))
+    args = parser.parse_args()
+    if not args.db.startswith("sdm_bench_followup"):
+        parser.error("--db must start with sdm_bench_followup")
+    if args.port == 8069:
+        parser.error("never port 8069")
+    odoo.tools.config.parse_config(["-c", args.conf, "--log-level=warn"], setup_logging=True)
+    total = time.perf_counter()
+    setup_s = ensure_database(args.conf, args.db, args.source, args.fresh)
+    registry = odoo.modules.registry.Registry(args.db)
+    with registry.cursor() as cr:
+        prepare(api.Environment(cr, SUPERUSER_ID, {}), f"http://127.0.0.1:{args.port}", not args.no_letters)
+    server = None if args.no_letters else start_asset_server(args.conf, args.db, args.port)
+    try:
+        today = odoo.fields.Date.to_date(args.today)
+        log(f"follow-up as of {today}, batches of {args.batch_size}, letters {'off' if args.no_letters else 'on'}")
+        batches, made, due_only = run(registry, today, args.batch_size, args.batches, args.minutes)
+    finally:
+        if server:
+            server.terminate()
+            server.wait(30)
+    result = summary(batches, made, args.batch_size)
+    result["who_is_due_alone"] = due_only
+    meta = {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "odoo": odoo.release.version,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "loadavg": [round(x, 2) for x in os.getloadavg()],
+        "db": args.db,
+        "today": args.today,
+        "batch_size": args.batch_size,
+        "letters": not args.no_letters,
+        "setup_s": round(setup_s, 1),
+        "total_s": round(time.perf_counter() - total, 1),
+        "cron_limit_s": CRON_LIMIT_S,
+    }
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({"meta": meta, "summary": result, "batches": batches}, indent=2) + "\n")
+    log(f"written {output}")
+    print(f"\nFollow-up of {args.today}, batches of {args.batch_size}, letters {meta['letters']}", end="")
+    print(f" (load {meta['loadavg']})")
+    print(f"{'call':>5} {'seconds':>8} {'queries':>8} {'done':>5} {'remaining':>9} {'letters':>7} {'letter s':>9}")
+    for number, b in enumerate(batches, 1):
+        print(
+            f"{number:>5} {b['seconds']:>8.1f} {b['queries']:>8} {b['done']:>5} {b['remaining']:>9} "
+            f"{b['letters']:>7} {b['letter_s']:>9.1f}"
+        )
+    print(json.dumps(result, indent=2))
+    return 0 if (result["batch_max_s"] or 0) < CRON_LIMIT_S else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
