@@ -35,10 +35,11 @@ queries for 1,000 receipts, SDM: 503 and 1,231)::
     30,000 (2nd run)    362.7 s (53-71 s)               12.1 s        71.4 s          5.9x          yes
                         sample alone: 11.5 s                                          6.2x          4,211,463.20
 
-The 3rd run (the other 50,000, ``--sample 0``) is in bench/README.md. Timed without tracemalloc (under
-it the same 1,000 receipts took 35.8 s instead of 9.4 s). The batches slow down as the customers' items are used up
-(2,446 then 4,923 queries per batch; not analysed further, likely the growing number of full reconciliations). Both
-ways reconcile the same total on the sample; stock makes a few more partials (1,963 against 1,958).
+A 3rd run (the other 50,000, ``--sample 0``): 50,000 receipts in 752.4 s; all three: 100,000 receipts in 1361 s of
+batches (13.6 s per 1,000). Timed without tracemalloc (under it the same 1,000 receipts took 35.8 s instead of 9.4
+s). The batches slow down as the customers' items are used up (2,446 then 4,923 queries per batch; not analysed
+further, likely the growing number of full reconciliations). Both ways reconcile the same total on the sample; stock
+makes a few more partials (1,963 against 1,958).
 """
 
 import argparse
