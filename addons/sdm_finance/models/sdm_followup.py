@@ -24,7 +24,13 @@ class SdmFollowup(models.Model):
     level_id = fields.Many2one("sdm.followup.level", required=True, readonly=True)
     user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson", store=True)
     collector_id = fields.Many2one("res.users", readonly=True)
-    invoice_ids = fields.Many2many("account.move", string="Overdue Invoices", readonly=True)
+    line_ids = fields.Many2many(
+        "account.move.line",
+        string="Overdue Items",
+        readonly=True,
+        help="The overdue receivable items (each installment by its own due date), disputed invoices left out.",
+    )
+    invoice_ids = fields.Many2many("account.move", string="Overdue Invoices", compute="_compute_invoice_ids")
     amount_overdue = fields.Monetary(string="Overdue", readonly=True)
     days_overdue = fields.Integer(string="Oldest (days)", readonly=True)
     email_sent = fields.Boolean(readonly=True)
@@ -32,6 +38,11 @@ class SdmFollowup(models.Model):
     letter_id = fields.Many2one("ir.attachment", readonly=True)
     credit_hold_set = fields.Boolean(string="Put on Hold", readonly=True)
     escalated = fields.Boolean(readonly=True, help="Run at once because a promise to pay was broken.")
+
+    @api.depends("line_ids")
+    def _compute_invoice_ids(self):
+        for followup in self:
+            followup.invoice_ids = followup.line_ids.move_id
 
     _sql_constraints = [
         ("partner_day_uniq", "unique(partner_id, company_id, date)", "One follow-up per customer and day."),
@@ -41,22 +52,21 @@ class SdmFollowup(models.Model):
 
     @api.model
     def _sdm_overdue_by_customer(self, company, today):
-        """{commercial partner id: (overdue amount, oldest due date, invoice ids)} of ``company`` on ``today``:
-        the overdue items (the one definition), disputed invoices always left out, grouped in SQL."""
+        """{commercial partner id: (overdue amount, oldest due date, overdue item ids)} of ``company`` on ``today``:
+        the overdue items (the one definition, on each item's due date), disputed invoices always left out,
+        grouped in SQL."""
         Line = self.env["account.move.line"]
         domain = Line._sdm_overdue_domain(company, as_of=today, exclude_disputes=True)
-        groups = Line._read_group(
-            domain, ["partner_id"], ["amount_residual:sum", "date_maturity:min", "move_id:array_agg"]
-        )
+        groups = Line._read_group(domain, ["partner_id"], ["amount_residual:sum", "date_maturity:min", "id:array_agg"])
         result = {}
-        for partner, amount, oldest, move_ids in groups:
+        for partner, amount, oldest, line_ids in groups:
             commercial = partner.commercial_partner_id.id
             previous = result.get(commercial)
             if previous:
                 amount += previous[0]
                 oldest = min(oldest, previous[1]) if oldest and previous[1] else (oldest or previous[1])
-                move_ids = previous[2] + move_ids
-            result[commercial] = (amount, oldest, sorted(set(move_ids)))
+                line_ids = previous[2] + line_ids
+            result[commercial] = (amount, oldest, sorted(line_ids))
         return result
 
     @api.model
@@ -83,7 +93,7 @@ class SdmFollowup(models.Model):
         for partner in Partner.browse(sorted(overdue)):
             if partner.id in done_today or partner.id in waiting:
                 continue
-            amount, oldest, move_ids = overdue[partner.id]
+            amount, oldest, line_ids = overdue[partner.id]
             days = (today - oldest).days if oldest else 0
             # The highest level reached (the levels read once, not one search per customer).
             level = next((lv for start, lv in reversed(starts) if start <= days), Level)
@@ -97,7 +107,7 @@ class SdmFollowup(models.Model):
             elif current and level and level.days <= current.days:
                 continue
             if level:
-                due.append((partner, level, escalated, amount, days, move_ids))
+                due.append((partner, level, escalated, amount, days, line_ids))
         return due
 
     # ------------------------------------------------------------------ the run
@@ -116,12 +126,12 @@ class SdmFollowup(models.Model):
         done = 0
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             due = self.with_company(company)._sdm_due_customers(company, today)
-            for index, (partner, level, escalated, amount, days, move_ids) in enumerate(due):
+            for index, (partner, level, escalated, amount, days, line_ids) in enumerate(due):
                 if done >= batch_size or (done and time.monotonic() - started > budget):
                     remaining += len(due) - index
                     break
                 self.with_company(company)._sdm_follow_up(
-                    partner, company, level, today, escalated, amount, days, move_ids
+                    partner, company, level, today, escalated, amount, days, line_ids
                 )
                 done += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
@@ -132,7 +142,7 @@ class SdmFollowup(models.Model):
         return partner.sdm_branch_id.sdm_collector_id or partner.user_id or self.env.ref("base.user_admin")
 
     @api.model
-    def _sdm_follow_up(self, partner, company, level, today, escalated, amount, days, move_ids):
+    def _sdm_follow_up(self, partner, company, level, today, escalated, amount, days, line_ids):
         """The follow-up of one customer at ``level``: the record, then what the level does."""
         collector = self._sdm_collector(partner)
         followup = self.sudo().create(
@@ -142,7 +152,7 @@ class SdmFollowup(models.Model):
                 "date": today,
                 "level_id": level.id,
                 "collector_id": collector.id,
-                "invoice_ids": [(6, 0, move_ids)],
+                "line_ids": [(6, 0, line_ids)],
                 "amount_overdue": amount,
                 "days_overdue": days,
                 "escalated": escalated,

@@ -104,6 +104,52 @@ class TestFollowup(RebateCommon):
         self._run(self.today + timedelta(days=3))
         self.assertEqual((promise_b.state, promise_b.collected), ("kept", 300.0))
 
+    def test_installments_are_followed_up_by_their_own_due_date(self):
+        """An invoice of 800 in two installments: 400 due 20 days ago, 400 due in 10 days (the invoice's due date,
+        the last installment's). The reminder names the overdue installment — its amount and due date — not the
+        invoice's total and due date."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Half at 30, half at 60 days",
+                "line_ids": [
+                    fields.Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                    fields.Command.create({"value": "percent", "value_amount": 50, "nb_days": 60}),
+                ],
+            }
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer_b.id,
+                "invoice_date": self.today - timedelta(days=50),
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    fields.Command.create(
+                        {
+                            "product_id": self.valve.id,
+                            "quantity": 1,
+                            "price_unit": 800,
+                            "tax_ids": [fields.Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertEqual(invoice.invoice_date_due, self.today + timedelta(days=10))
+        self._run()
+        followup = self._followups(self.customer_b)
+        first = invoice.line_ids.filtered(lambda line: line.date_maturity == self.today - timedelta(days=20))
+        self.assertEqual(followup.line_ids, first)
+        self.assertEqual((followup.amount_overdue, followup.days_overdue), (400.0, 20))
+        self.assertEqual(followup.invoice_ids, invoice)
+        body = followup.message_ids.filtered(lambda m: m.message_type == "comment").body
+        lang = self.env["res.lang"]._get_data(code=self.customer_b.lang or "en_US")
+        self.assertIn((self.today - timedelta(days=20)).strftime(lang.date_format), body)
+        self.assertNotIn(invoice.invoice_date_due.strftime(lang.date_format), body)
+        self.assertIn("400.00", body)
+        self.assertNotIn("800.00", body)
+
     def test_last_level_puts_the_customer_on_hold(self):
         self._due(self.customer_c, 800, 95)
         self._run()
