@@ -41,6 +41,9 @@ class SdmWriteoff(models.AbstractModel):
         ``acc``, ``p``, ``pay``): line_id, company_id, account_id, currency_id, partner_id (commercial), due (date
         due, else date), date, balance, open (residual in the item's currency: positive on debits, negative on
         credits) and the values of ``keys``: k_branch, k_salesperson, k_order (sales order ids), k_reference."""
+        # The sales orders of an invoice: those of its net sales lines (the one definition of invoice lines and
+        # the order lines they invoice), correlated with the outer entry ``m``.
+        invoice_lines = self.env["sdm.net.sales.line"]._sdm_net_sales_query(where=SQL("am.id = m.id"))
         columns = {
             "branch": SQL("CASE WHEN pay.id IS NULL THEN m.team_id ELSE pay.sdm_team_id END AS k_branch"),
             "salesperson": SQL(
@@ -49,11 +52,11 @@ class SdmWriteoff(models.AbstractModel):
             "order": SQL(
                 """CASE WHEN pay.id IS NULL THEN ARRAY(
                            SELECT DISTINCT sol.order_id
-                             FROM account_move_line il
-                             JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = il.id
-                             JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                            WHERE il.move_id = m.id ORDER BY sol.order_id)
-                        ELSE ARRAY_REMOVE(ARRAY[pay.sdm_sale_order_id], NULL) END AS k_order"""
+                             FROM (%s) il
+                             JOIN sale_order_line sol ON sol.id = il.sale_line_id
+                            ORDER BY sol.order_id)
+                        ELSE ARRAY_REMOVE(ARRAY[pay.sdm_sale_order_id], NULL) END AS k_order""",
+                invoice_lines,
             ),
             "reference": SQL(
                 """NULLIF(BTRIM(CASE WHEN pay.id IS NULL THEN COALESCE(NULLIF(m.payment_reference, ''), m.name)
