@@ -342,6 +342,19 @@ class TestWriteoffCron(WriteoffCommon):
         self.assertEqual(self._run(batch_size=10), (0, 0), "nothing twice")
         self.assertEqual(self._state(), expected)
 
+    def test_a_call_stops_when_its_time_is_used_up(self):
+        """The cron runner's pass of up to ten calls shares the production limits: a call stops at its budget
+        after a chunk and reports the rest, which the next call takes."""
+        progress = self.env["ir.cron.progress"].create(
+            {"cron_id": self.env.ref("sdm_finance.ir_cron_sdm_write_off").id, "done": 0, "remaining": 0}
+        )
+        Payment = self.env["account.payment"].with_context(ir_cron_progress_id=progress.id)
+        Payment._cron_sdm_write_off(batch_size=500, chunk_size=1, budget=0)
+        self.assertEqual((progress.done, progress.remaining), (1, 2))
+        Payment._cron_sdm_write_off(batch_size=500, chunk_size=1, budget=3600)
+        self.assertEqual((progress.done, progress.remaining), (2, 0))
+        self.assertEqual(self._state(), ([0, 150, 400, 150], 4, 750))
+
     def test_next_day_retries_what_matched_nothing(self):
         stranger = self._receipt(60, partner=self.customer_c)
         self.assertTrue(stranger.sdm_writeoff_unmatched)
