@@ -63,17 +63,11 @@ class SdmArAdjustment(models.Model):
     reversal_move_id = fields.Many2one("account.move", string="Reversal", readonly=True, copy=False)
     approver_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     approval_date = fields.Date(readonly=True, copy=False)
-    invoice_ids = fields.Many2many("account.move", compute="_compute_invoice_ids", string="Invoices")
 
     @api.depends("move_line_ids.amount_residual")
     def _compute_open_amount(self):
         for adjustment in self:
             adjustment.open_amount = sum(adjustment.move_line_ids.mapped("amount_residual"))
-
-    @api.depends("move_line_ids")
-    def _compute_invoice_ids(self):
-        for adjustment in self:
-            adjustment.invoice_ids = adjustment.move_line_ids.move_id
 
     @api.onchange("move_line_ids")
     def _onchange_move_line_ids(self):
