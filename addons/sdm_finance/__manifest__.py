@@ -7,7 +7,7 @@
     "website": "https://github.com/sdm-odoo/sdm-odoo",
     "author": "SDM for Odoo",
     "license": "LGPL-3",
-    "depends": ["sdm_sales", "account", "mail"],
+    "depends": ["sdm_sales", "account", "mail", "portal"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/sdm_finance_security.xml",

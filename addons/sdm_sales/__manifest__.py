@@ -8,7 +8,7 @@
     "author": "SDM for Odoo",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["sale_stock", "account"],
+    "depends": ["sale_stock", "account", "portal"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/sdm_sales_security.xml",
