@@ -39,6 +39,7 @@ watchdog and one CPU limit (limit_time_cpu 60 s): see bench/README.md.
 """
 
 import argparse
+import configparser
 import datetime
 import json
 import os
@@ -60,7 +61,8 @@ from odoo import SUPERUSER_ID, api
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "followup_bench.json"
-CRON_LIMIT_S = 600  # limit_time_real_cron of config/odoo.prod.conf
+PROD_CONF = ROOT / "config" / "odoo.prod.conf"
+CALLS_PER_PASS = 10  # odoo.addons.base.models.ir_cron: MAX_BATCH_PER_CRON_JOB
 CUSTOMER_REF = "sdm_bench_aging_"
 
 
@@ -190,27 +192,43 @@ def counts(cr):
     return result
 
 
+def production_limits():
+    """limit_time_cpu and limit_time_real_cron of config/odoo.prod.conf."""
+    parser = configparser.ConfigParser()
+    parser.read(PROD_CONF)
+    return {name: int(parser["options"][name]) for name in ("limit_time_cpu", "limit_time_real_cron")}
+
+
 class LetterTimer:
-    """Seconds spent in ``_render_qweb_pdf`` (wrapped on the registry's class for the run)."""
+    """Seconds spent printing letters (``sdm.followup._sdm_print_letters``), letters printed and wkhtmltopdf runs
+    (``ir.actions.report._run_wkhtmltopdf``), wrapped on the registry's classes for the run."""
 
     def __init__(self, registry):
-        self.cls = registry["ir.actions.report"]
-        self.original = self.cls._render_qweb_pdf
-        self.seconds, self.count = 0.0, 0
+        self.followup_cls = registry["sdm.followup"]
+        self.report_cls = registry["ir.actions.report"]
+        self.print_original = self.followup_cls._sdm_print_letters
+        self.run_original = self.report_cls._run_wkhtmltopdf
+        self.seconds, self.count, self.runs = 0.0, 0, 0
         timer = self
 
-        def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
+        def _sdm_print_letters(self):
             started = time.perf_counter()
             try:
-                return timer.original(self, report_ref, res_ids, data)
+                return timer.print_original(self)
             finally:
                 timer.seconds += time.perf_counter() - started
-                timer.count += 1
+                timer.count += len(self)
 
-        self.cls._render_qweb_pdf = _render_qweb_pdf
+        def _run_wkhtmltopdf(self, *args, **kwargs):
+            timer.runs += 1
+            return timer.run_original(self, *args, **kwargs)
+
+        self.followup_cls._sdm_print_letters = _sdm_print_letters
+        self.report_cls._run_wkhtmltopdf = _run_wkhtmltopdf
 
     def restore(self):
-        self.cls._render_qweb_pdf = self.original
+        self.followup_cls._sdm_print_letters = self.print_original
+        self.report_cls._run_wkhtmltopdf = self.run_original
 
 
 def run(registry, today, batch_size, max_batches, max_minutes):
@@ -241,21 +259,24 @@ def run(registry, today, batch_size, max_batches, max_minutes):
                 env = api.Environment(
                     cr, SUPERUSER_ID, {"ir_cron_progress_id": progress.id, "mail_notify_force_send": False}
                 )
-                letter_s, letter_n = timer.seconds, timer.count
+                letter_s, letter_n, runs = timer.seconds, timer.count, timer.runs
                 queries = cr.sql_log_count
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 env["sdm.followup"]._cron_run(batch_size=batch_size, today=today)
                 cr.commit()
                 elapsed = time.perf_counter() - started
+                cpu = time.process_time() - cpu
                 env.invalidate_all()
                 progress_row = env["ir.cron.progress"].browse(progress.id)
                 batch = {
                     "seconds": round(elapsed, 2),
+                    "cpu_s": round(cpu, 2),
                     "queries": cr.sql_log_count - queries,
                     "done": progress_row.done,
                     "remaining": progress_row.remaining,
                     "letters": timer.count - letter_n,
                     "letter_s": round(timer.seconds - letter_s, 2),
+                    "wkhtmltopdf_runs": timer.runs - runs,
                 }
                 batches.append(batch)
                 log(f"  call {len(batches)}: {batch}")
@@ -284,6 +305,10 @@ def summary(batches, made, batch_size):
         "total_s": round(sum(b["seconds"] for b in batches), 1),
         "made": made,
     }
+    passes = [batches[i : i + CALLS_PER_PASS] for i in range(0, len(batches), CALLS_PER_PASS)]
+    result["pass_max_s"] = round(max(sum(b["seconds"] for b in p) for p in passes), 1) if passes else None
+    result["pass_max_cpu_s"] = round(max(sum(b["cpu_s"] for b in p) for p in passes), 1) if passes else None
+    result["wkhtmltopdf_runs"] = sum(b["wkhtmltopdf_runs"] for b in batches)
     letters = sum(b["letters"] for b in batches)
     if letters:
         result["letter_s_each"] = round(sum(b["letter_s"] for b in batches) / letters, 3)
@@ -314,11 +339,15 @@ def main():
     if args.port == 8069:
         parser.error("never port 8069")
     odoo.tools.config.parse_config(["-c", args.conf, "--log-level=warn"], setup_logging=True)
+    # The production limits, so that each call's time budget (base._sdm_cron_budget) is production's.
+    limits = production_limits()
+    odoo.tools.config.options.update(limits)
     total = time.perf_counter()
     setup_s = ensure_database(args.conf, args.db, args.source, args.fresh)
     registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
         prepare(api.Environment(cr, SUPERUSER_ID, {}), f"http://127.0.0.1:{args.port}", not args.no_letters)
+        call_budget = api.Environment(cr, SUPERUSER_ID, {})["sdm.followup"]._sdm_cron_budget()
     server = None if args.no_letters else start_asset_server(args.conf, args.db, args.port)
     try:
         today = odoo.fields.Date.to_date(args.today)
@@ -342,7 +371,8 @@ def main():
         "letters": not args.no_letters,
         "setup_s": round(setup_s, 1),
         "total_s": round(time.perf_counter() - total, 1),
-        "cron_limit_s": CRON_LIMIT_S,
+        "limits": limits,
+        "call_budget_s": call_budget,
     }
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -350,14 +380,22 @@ def main():
     log(f"written {output}")
     print(f"\nFollow-up of {args.today}, batches of {args.batch_size}, letters {meta['letters']}", end="")
     print(f" (load {meta['loadavg']})")
-    print(f"{'call':>5} {'seconds':>8} {'queries':>8} {'done':>5} {'remaining':>9} {'letters':>7} {'letter s':>9}")
+    print(
+        f"{'call':>5} {'seconds':>8} {'cpu s':>6} {'queries':>8} {'done':>5} {'remaining':>9} {'letters':>7} "
+        f"{'letter s':>9} {'runs':>5}"
+    )
     for number, b in enumerate(batches, 1):
         print(
-            f"{number:>5} {b['seconds']:>8.1f} {b['queries']:>8} {b['done']:>5} {b['remaining']:>9} "
-            f"{b['letters']:>7} {b['letter_s']:>9.1f}"
+            f"{number:>5} {b['seconds']:>8.1f} {b['cpu_s']:>6.1f} {b['queries']:>8} {b['done']:>5} "
+            f"{b['remaining']:>9} {b['letters']:>7} {b['letter_s']:>9.1f} {b['wkhtmltopdf_runs']:>5}"
         )
     print(json.dumps(result, indent=2))
-    return 0 if (result["batch_max_s"] or 0) < CRON_LIMIT_S else 1
+    # Within the production limits: every pass of the runner (up to ten calls) under both of them.
+    within = (result["pass_max_s"] or 0) < limits["limit_time_real_cron"] and (result["pass_max_cpu_s"] or 0) < limits[
+        "limit_time_cpu"
+    ]
+    print(f"passes within the production cron limits {limits}: {'yes' if within else 'NO'}")
+    return 0 if within else 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-import base64
 import time
 
 from odoo import api, fields, models
+
+# Letters rendered together in one wkhtmltopdf run (bench/followup_bench.py).
+LETTERS_PER_RENDERING = 50
 
 
 class SdmFollowup(models.Model):
@@ -126,14 +128,21 @@ class SdmFollowup(models.Model):
         done = 0
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             due = self.with_company(company)._sdm_due_customers(company, today)
+            letters = self.browse()
             for index, (partner, level, escalated, amount, days, line_ids) in enumerate(due):
                 if done >= batch_size or (done and time.monotonic() - started > budget):
                     remaining += len(due) - index
                     break
-                self.with_company(company)._sdm_follow_up(
-                    partner, company, level, today, escalated, amount, days, line_ids
+                followup = self.with_company(company)._sdm_follow_up(
+                    partner, company, level, today, escalated, amount, days, line_ids, print_letter=False
                 )
+                if level.print_letter:
+                    letters |= followup
+                    if len(letters) >= LETTERS_PER_RENDERING:
+                        letters._sdm_print_letters()
+                        letters = self.browse()
                 done += 1
+            letters._sdm_print_letters()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return True
 
@@ -142,8 +151,9 @@ class SdmFollowup(models.Model):
         return partner.sdm_branch_id.sdm_collector_id or partner.user_id or self.env.ref("base.user_admin")
 
     @api.model
-    def _sdm_follow_up(self, partner, company, level, today, escalated, amount, days, line_ids):
-        """The follow-up of one customer at ``level``: the record, then what the level does."""
+    def _sdm_follow_up(self, partner, company, level, today, escalated, amount, days, line_ids, print_letter=True):
+        """The follow-up of one customer at ``level``: the record, then what the level does. With
+        ``print_letter=False`` the caller prints the level's letter itself (``_sdm_print_letters``, several at once)."""
         collector = self._sdm_collector(partner)
         followup = self.sudo().create(
             {
@@ -177,26 +187,47 @@ class SdmFollowup(models.Model):
                 ),
             )
             vals["activity_created"] = True
-        if level.print_letter:
-            report = self.env.ref("sdm_finance.action_report_sdm_followup_letter")
-            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(report, followup.ids)
-            vals["letter_id"] = (
-                self.env["ir.attachment"]
-                .sudo()
-                .create(
-                    {
-                        "name": f"{partner.name} - {today}.pdf",
-                        "datas": base64.b64encode(content),
-                        "res_model": self._name,
-                        "res_id": followup.id,
-                        "mimetype": "application/pdf",
-                    }
-                )
-                .id
-            )
         if level.credit_hold and not partner.sdm_credit_hold:
             partner.sudo().sdm_credit_hold = True
             vals["credit_hold_set"] = True
         partner.sudo().write({"sdm_followup_level_id": level.id, "sdm_followup_escalate": False})
         followup.write(vals)
+        if level.print_letter and print_letter:
+            followup._sdm_print_letters()
         return followup
+
+    def _sdm_print_letters(self):
+        """The reminder letters (PDF) of these follow-ups, kept on each as ``letter_id``, from one rendering: a single
+        wkhtmltopdf run whose output Odoo's report engine splits per follow-up (by page, or by each letter's heading);
+        one wkhtmltopdf process per letter took 1.6 s a letter (bench/followup_bench.py). A follow-up the split could
+        not isolate is rendered alone. Tests render HTML (the report engine's test mode)."""
+        if not self:
+            return
+        report = self.env.ref("sdm_finance.action_report_sdm_followup_letter")
+        engine = self.env["ir.actions.report"].with_context(report_pdf_no_attachment=True)
+        rendered, report_type = engine._pre_render_qweb_pdf(report, self.ids)
+        contents = {}
+        if report_type == "pdf":
+            contents = {
+                res_id: data["stream"].getvalue() for res_id, data in rendered.items() if res_id and data["stream"]
+            }
+        for followup in self.filtered(lambda f: f.id not in contents):
+            contents[followup.id] = engine._render_qweb_pdf(report, followup.ids)[0]
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": f"{followup.partner_id.name} - {followup.date}.pdf",
+                        "raw": contents[followup.id],
+                        "res_model": self._name,
+                        "res_id": followup.id,
+                        "mimetype": "application/pdf",
+                    }
+                    for followup in self
+                ]
+            )
+        )
+        for followup, attachment in zip(self, attachments, strict=True):
+            followup.letter_id = attachment

@@ -1,3 +1,4 @@
+import io
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -5,6 +6,7 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import config
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from .rebate_common import RebateCommon
 
@@ -157,6 +159,33 @@ class TestFollowup(RebateCommon):
         self.assertEqual(followup.level_id.days, 90)
         self.assertTrue(followup.credit_hold_set)
         self.assertTrue(self.customer_c.sdm_credit_hold)
+
+    def test_letters_of_a_call_come_from_one_rendering(self):
+        """The letters of a call are rendered together — one wkhtmltopdf run split per follow-up (one process per
+        letter took 1.6 s a letter at 10,000 customers) — and each follow-up keeps its own page."""
+        self._due(self.customer_b, 400, 65)
+        self._due(self.customer_c, 800, 95)
+        pages = []
+
+        def fake_wkhtmltopdf(engine, bodies, **kwargs):
+            pages.append(len(bodies))
+            writer = PdfFileWriter()
+            for _body in bodies:
+                writer.addBlankPage(595, 842)
+            stream = io.BytesIO()
+            writer.write(stream)
+            return stream.getvalue()
+
+        with patch.object(type(self.env["ir.actions.report"]), "_run_wkhtmltopdf", fake_wkhtmltopdf):
+            self.env["sdm.followup"].with_context(force_report_rendering=True)._cron_run(today=self.today)
+        self.assertFalse(self._followups(self.customer_a).letter_id)  # 40 days: no letter at that level
+        followups = self._followups(self.customer_b) | self._followups(self.customer_c)
+        self.assertEqual(followups.mapped("level_id.days"), [60, 90])
+        self.assertEqual(pages, [2])  # one run, one page per letter
+        self.assertEqual(len(followups.letter_id), 2)
+        for followup in followups:
+            self.assertEqual(followup.letter_id.res_id, followup.id)
+            self.assertEqual(PdfFileReader(io.BytesIO(followup.letter_id.raw)).getNumPages(), 1)
 
     def test_batches_resume_where_they_stopped(self):
         self._due(self.customer_b, 400, 12)
