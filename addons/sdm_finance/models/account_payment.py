@@ -1,5 +1,3 @@
-import time
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
@@ -200,19 +198,17 @@ class AccountPayment(models.Model):
     @api.model
     def _cron_sdm_write_off(self, batch_size=500, chunk_size=50, budget=None):
         """Daily: apply the write-off rules to the open customer receipts, one batch (oldest first) per call — at
-        most ``batch_size`` receipts, in chunks of ``chunk_size``, stopping when the call's time (``budget``,
-        default ``_sdm_cron_budget``: the cron runner's pass of up to ten calls shares the production limits) is
-        used up; the cron runner commits each batch and calls again while some remain. Resumable and
-        idempotent: a receipt is stamped with its batch (rolled back with it if the batch fails) and a run takes
-        only the receipts not stamped since the previous complete run (``lastcall``); a reconciled receipt has
-        nothing left to apply."""
-        budget = self._sdm_cron_budget() if budget is None else budget
-        started = time.monotonic()
+        most ``batch_size`` receipts, in chunks of ``chunk_size``, stopping when the call's share of the production
+        limits is used up (``_sdm_cron_budget``: CPU and wall time; ``budget`` seconds of each in tests); the cron
+        runner commits each batch and calls again while some remain. Resumable and idempotent: a receipt is stamped
+        with its batch (rolled back with it if the batch fails) and a run takes only the receipts not stamped since
+        the previous complete run (``lastcall``); a reconciled receipt has nothing left to apply."""
+        used_up = self._sdm_cron_budget(seconds=budget)
         domain = self._sdm_write_off_domain(self.env.context.get("lastcall"))
         receipts = self.search(domain, order="date, id", limit=batch_size)
         done = self.browse()
         for chunk in split_every(chunk_size, receipts.ids, self.browse):
-            if done and time.monotonic() - started > budget:
+            if done and used_up():
                 break
             chunk._sdm_apply_write_off_rules()
             done |= chunk

@@ -1,9 +1,19 @@
-import time
+import functools
+import io
+import re
+import subprocess
+
+import lxml.html
 
 from odoo import api, fields, models
+from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+from odoo.tools import config
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 # Letters rendered together in one wkhtmltopdf run (bench/followup_bench.py).
-LETTERS_PER_RENDERING = 50
+LETTERS_PER_RENDERING = 20
+# The mark of a letter's first page in a PDF of several (_sdm_letter_link).
+LETTER_MARK = re.compile(r"#sdm-followup-(\d+)$")
 
 
 class SdmFollowup(models.Model):
@@ -60,9 +70,17 @@ class SdmFollowup(models.Model):
         Line = self.env["account.move.line"]
         domain = Line._sdm_overdue_domain(company, as_of=today, exclude_disputes=True)
         groups = Line._read_group(domain, ["partner_id"], ["amount_residual:sum", "date_maturity:min", "id:array_agg"])
+        # Only the commercial partner is read (not every field of thousands of customers).
+        commercial_of = {
+            partner.id: partner.commercial_partner_id.id
+            for partner in self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([("id", "in", [group[0].id for group in groups])], ["commercial_partner_id"])
+        }
         result = {}
         for partner, amount, oldest, line_ids in groups:
-            commercial = partner.commercial_partner_id.id
+            commercial = commercial_of[partner.id]
             previous = result.get(commercial)
             if previous:
                 amount += previous[0]
@@ -92,7 +110,9 @@ class SdmFollowup(models.Model):
         levels = Level.search([("company_id", "=", company.id)], order="days")
         starts = [(level.days, level) for level in levels]
         due = []
-        for partner in Partner.browse(sorted(overdue)):
+        partners = Partner.browse(sorted(overdue))
+        partners.fetch(["sdm_followup_level_id", "sdm_followup_escalate"])  # these two fields only
+        for partner in partners:
             if partner.id in done_today or partner.id in waiting:
                 continue
             amount, oldest, line_ids = overdue[partner.id]
@@ -117,22 +137,25 @@ class SdmFollowup(models.Model):
     @api.model
     def _cron_run(self, batch_size=200, today=None, budget=None):
         """Daily: promises past their date are checked, then each company's due customers are followed up, one
-        batch per call — at most ``batch_size`` customers and ``budget`` seconds (``_sdm_cron_budget``: the
-        production cron limits hold for the runner's whole pass, and a letter takes over a second); the runner
-        commits and calls again while some remain."""
+        batch per call — at most ``batch_size`` customers, stopping when the call's share of the production limits
+        is used up (``_sdm_cron_budget``: CPU and wall time; ``budget`` seconds of each in tests), the letters
+        printed together (``_sdm_print_letters``, ``LETTERS_PER_RENDERING`` at a time); the runner commits and calls
+        again while some remain."""
         today = today or fields.Date.context_today(self)
-        budget = self._sdm_cron_budget() if budget is None else budget
-        started = time.monotonic()
+        used_up = self._sdm_cron_budget(seconds=budget)
         self.env["sdm.payment.promise"]._sdm_check_due(today)
         remaining = 0
         done = 0
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             due = self.with_company(company)._sdm_due_customers(company, today)
             letters = self.browse()
+            # The fields of this call's customers only are prefetched, not those of all the due customers.
+            batch_ids = [row[0].id for row in due[: max(batch_size - done, 0)]]
             for index, (partner, level, escalated, amount, days, line_ids) in enumerate(due):
-                if done >= batch_size or (done and time.monotonic() - started > budget):
+                if done >= batch_size or (done and used_up()):
                     remaining += len(due) - index
                     break
+                partner = partner.with_prefetch(batch_ids)
                 followup = self.with_company(company)._sdm_follow_up(
                     partner, company, level, today, escalated, amount, days, line_ids, print_letter=False
                 )
@@ -197,20 +220,25 @@ class SdmFollowup(models.Model):
         return followup
 
     def _sdm_print_letters(self):
-        """The reminder letters (PDF) of these follow-ups, kept on each as ``letter_id``, from one rendering: a single
-        wkhtmltopdf run whose output Odoo's report engine splits per follow-up (by page, or by each letter's heading);
-        one wkhtmltopdf process per letter took 1.6 s a letter (bench/followup_bench.py). A follow-up the split could
-        not isolate is rendered alone. Tests render HTML (the report engine's test mode)."""
+        """The reminder letters (PDF) of these follow-ups, kept on each as ``letter_id``, from one wkhtmltopdf run
+        (one process per letter took 1.6 s a letter, bench/followup_bench.py): Odoo's report engine renders the
+        letters as several documents of one run and splits the PDF per follow-up when wkhtmltopdf takes several
+        documents (the build with patched Qt Odoo recommends); Debian's build takes one, so the letters are then
+        rendered as one document, each from a new page, and split where each letter's heading is. A follow-up the split
+        could not isolate is rendered alone. Tests render HTML (the report engine's test mode)."""
         if not self:
             return
         report = self.env.ref("sdm_finance.action_report_sdm_followup_letter")
         engine = self.env["ir.actions.report"].with_context(report_pdf_no_attachment=True)
-        rendered, report_type = engine._pre_render_qweb_pdf(report, self.ids)
         contents = {}
-        if report_type == "pdf":
-            contents = {
-                res_id: data["stream"].getvalue() for res_id, data in rendered.items() if res_id and data["stream"]
-            }
+        if len(self) > 1 and self._sdm_renders_pdf():
+            if _wkhtmltopdf_takes_several_documents():
+                rendered, _report_type = engine._pre_render_qweb_pdf(report, self.ids)
+                contents = {
+                    res_id: data["stream"].getvalue() for res_id, data in rendered.items() if res_id and data["stream"]
+                }
+            else:
+                contents = self._sdm_letters_as_one_document(report, engine)
         for followup in self.filtered(lambda f: f.id not in contents):
             contents[followup.id] = engine._render_qweb_pdf(report, followup.ids)[0]
         attachments = (
@@ -231,3 +259,73 @@ class SdmFollowup(models.Model):
         )
         for followup, attachment in zip(self, attachments, strict=True):
             followup.letter_id = attachment
+
+    def _sdm_letter_link(self):
+        """The link of the letter's heading: the customer's invoices in the portal, marked with the follow-up."""
+        self.ensure_one()
+        return f"{self.get_base_url()}/my/invoices#sdm-followup-{self.id}"
+
+    def _sdm_renders_pdf(self):
+        """Whether reports come out as PDF here: not in tests, which render HTML unless told otherwise (as the
+        report engine decides)."""
+        return not (config["test_enable"] or config["test_file"]) or self.env.context.get("force_report_rendering")
+
+    def _sdm_letters_as_one_document(self, report, engine):
+        """{follow-up id: PDF} from one wkhtmltopdf document holding every letter, each from a new page, split where
+        each letter's heading is; {} when the pages found do not match the letters."""
+        html = engine.with_context(debug=False)._render_qweb_html(report, self.ids, data={"report_type": "pdf"})[0]
+        bodies, html_ids, header, footer, paper = report.with_context(debug=False)._prepare_html(
+            html, report_model=self._name
+        )
+        if html_ids != self.ids:
+            return {}
+        document = lxml.html.fromstring(bodies[0])
+        body = document.find(".//body")
+        for other in bodies[1:]:
+            nodes = list(lxml.html.fromstring(other).find(".//body"))
+            if nodes:
+                nodes[0].set("style", f"page-break-before: always; {nodes[0].get('style') or ''}")
+                body.extend(nodes)
+        pdf = engine._run_wkhtmltopdf(
+            [lxml.html.tostring(document, encoding="unicode")],
+            report_ref=report,
+            header=header,
+            footer=footer,
+            specific_paperformat_args=paper,
+        )
+        reader = PdfFileReader(io.BytesIO(pdf))
+        # Each letter's heading links to the customer's portal with the follow-up's id (_sdm_letter_link): the
+        # page holding that link is where the letter starts.
+        first_page = {}
+        for number, page in enumerate(reader.pages):
+            annotations = page.get("/Annots")
+            for annotation in annotations.get_object() if annotations else []:
+                action = annotation.get_object().get("/A") or {}
+                match = LETTER_MARK.search(str(action.get("/URI") or ""))
+                if match:
+                    first_page.setdefault(int(match.group(1)), number)
+        starts = [first_page.get(followup_id) for followup_id in html_ids]
+        if None in starts or starts[0] != 0 or starts != sorted(set(starts)):
+            return {}
+        contents = {}
+        for followup_id, start, end in zip(html_ids, starts, [*starts[1:], len(reader.pages)], strict=True):
+            writer = PdfFileWriter()
+            for number in range(start, end):
+                writer.add_page(reader.pages[number])
+            stream = io.BytesIO()
+            writer.write(stream)
+            contents[followup_id] = stream.getvalue()
+        return contents
+
+
+@functools.cache
+def _wkhtmltopdf_takes_several_documents():
+    """wkhtmltopdf built with patched Qt takes several input documents in a run; Debian's build refuses them
+    ("does not support more than one input document")."""
+    try:
+        version = subprocess.run(
+            [_get_wkhtmltopdf_bin(), "--version"], capture_output=True, text=True, timeout=30, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "patched qt" in version.lower()

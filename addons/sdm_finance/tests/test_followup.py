@@ -1,12 +1,17 @@
 import io
+import re
+import time
 from datetime import timedelta
 from unittest.mock import patch
 
+from reportlab.pdfgen import canvas
+
 from odoo import fields
+from odoo.addons.sdm_finance.models import sdm_followup
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import config
-from odoo.tools.pdf import PdfFileReader, PdfFileWriter
+from odoo.tools.pdf import PdfFileReader
 
 from .rebate_common import RebateCommon
 
@@ -160,31 +165,63 @@ class TestFollowup(RebateCommon):
         self.assertTrue(followup.credit_hold_set)
         self.assertTrue(self.customer_c.sdm_credit_hold)
 
-    def test_letters_of_a_call_come_from_one_rendering(self):
-        """The letters of a call are rendered together — one wkhtmltopdf run split per follow-up (one process per
-        letter took 1.6 s a letter at 10,000 customers) — and each follow-up keeps its own page."""
+    def _run_with_fake_wkhtmltopdf(self, several_documents, pages_of):
+        """The cron run for customers B (65 days late) and C (95 days: both levels print a letter) with wkhtmltopdf
+        replaced by a fake that makes ``pages_of(body)`` pages for each input document, a link annotation on the
+        first page of each letter it holds; returns the input documents of each wkhtmltopdf run."""
         self._due(self.customer_b, 400, 65)
         self._due(self.customer_c, 800, 95)
-        pages = []
+        runs = []
 
         def fake_wkhtmltopdf(engine, bodies, **kwargs):
-            pages.append(len(bodies))
-            writer = PdfFileWriter()
-            for _body in bodies:
-                writer.addBlankPage(595, 842)
+            runs.append(len(bodies))
             stream = io.BytesIO()
-            writer.write(stream)
+            pdf = canvas.Canvas(stream)
+            for body in bodies:
+                links = re.findall(r'href="([^"]*#sdm-followup-\d+)"', body)
+                for link in links:
+                    for page in range(pages_of(link)):
+                        if not page:
+                            pdf.linkURL(link, (50, 700, 300, 730))
+                        pdf.drawString(60, 710, link)
+                        pdf.showPage()
+            pdf.save()
             return stream.getvalue()
 
-        with patch.object(type(self.env["ir.actions.report"]), "_run_wkhtmltopdf", fake_wkhtmltopdf):
+        with (
+            patch.object(type(self.env["ir.actions.report"]), "_run_wkhtmltopdf", fake_wkhtmltopdf),
+            patch.object(sdm_followup, "_wkhtmltopdf_takes_several_documents", lambda: several_documents),
+        ):
             self.env["sdm.followup"].with_context(force_report_rendering=True)._cron_run(today=self.today)
         self.assertFalse(self._followups(self.customer_a).letter_id)  # 40 days: no letter at that level
         followups = self._followups(self.customer_b) | self._followups(self.customer_c)
         self.assertEqual(followups.mapped("level_id.days"), [60, 90])
-        self.assertEqual(pages, [2])  # one run, one page per letter
         self.assertEqual(len(followups.letter_id), 2)
         for followup in followups:
             self.assertEqual(followup.letter_id.res_id, followup.id)
+        return runs, followups
+
+    def test_letters_of_a_call_come_from_one_rendering(self):
+        """Debian's wkhtmltopdf takes one input document: the letters of a call are one document, split where each
+        letter's heading (a link marked with the follow-up) is — a letter of two pages keeps both."""
+        links = []
+
+        def pages_of(link):  # the second letter takes two pages
+            links.append(link)
+            return 2 if len(links) == 2 else 1
+
+        runs, followups = self._run_with_fake_wkhtmltopdf(False, pages_of)
+        self.assertEqual(runs, [1])  # one run of one document (was a run per letter)
+        pages = [PdfFileReader(io.BytesIO(f.letter_id.raw)).getNumPages() for f in followups]
+        self.assertEqual(pages, [1, 2])
+        self.assertEqual(followups[1]._sdm_letter_link(), links[1])
+
+    def test_letters_with_wkhtmltopdf_taking_several_documents(self):
+        """wkhtmltopdf with patched Qt: Odoo's report engine renders the letters as documents of one run and
+        splits the PDF (a page each here)."""
+        runs, followups = self._run_with_fake_wkhtmltopdf(True, lambda link: 1)
+        self.assertEqual(runs, [2])  # one run, a document per letter
+        for followup in followups:
             self.assertEqual(PdfFileReader(io.BytesIO(followup.letter_id.raw)).getNumPages(), 1)
 
     def test_batches_resume_where_they_stopped(self):
@@ -202,9 +239,16 @@ class TestFollowup(RebateCommon):
 
     def test_a_call_stops_when_its_time_is_used_up(self):
         """Production limits hold for the cron runner's whole pass of up to ten calls: each call stops at its
-        budget (a tenth of the CPU limit, 70 %: 4.2 s with limit_time_cpu 60) and reports the rest."""
+        budget (70 % of a tenth of each limit: 4.2 s of the worker's CPU with limit_time_cpu 60, 42 s of wall time
+        with limit_time_real_cron 600) and reports the rest."""
         with patch.dict(config.options, {"limit_time_cpu": 60, "limit_time_real_cron": 600}):
-            self.assertAlmostEqual(self.env["sdm.followup"]._sdm_cron_budget(), 4.2)
+            clock = self.env["sdm.followup"]._sdm_cron_budget()
+        self.assertEqual((round(clock.cpu, 6), round(clock.real, 6)), (4.2, 42.0))
+        self.assertFalse(clock())
+        with patch.object(time, "process_time", lambda: clock.cpu_start + 4.3):
+            self.assertTrue(clock())  # the CPU share used up, long before the wall-clock share
+        with patch.object(time, "monotonic", lambda: clock.real_start + 42.1):
+            self.assertTrue(clock())
         self._due(self.customer_b, 400, 12)
         cron = self.env.ref("sdm_finance.ir_cron_sdm_followup")
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "done": 0, "remaining": 0})
