@@ -1,6 +1,5 @@
-from odoo.http import request
-
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.http import request
 
 
 class SdmCustomerPortal(CustomerPortal):
