@@ -210,7 +210,7 @@ def run(env, customers_count, moves):
         log,
         "platform analysis recompute",
         lambda: (
-            Usage._cron_sdm_recompute(batch_size=2000, time_budget=0, today=TODAY)
+            Usage._cron_sdm_recompute(batch_size=2000, today=TODAY)
             and Usage.search_count([("partner_id", "in", partners.ids)])
         ),
     )
