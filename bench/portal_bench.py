@@ -59,6 +59,15 @@ PAGES = [
     "/my/sdm/balances",
     "/my/sdm/channel-stock",
     "/my/invoices",
+    "/my/counters",  # the home's counters (one JSON request of the home page)
+]
+COUNTERS = [
+    "invoice_count",
+    "sdm_invoice_count",
+    "sdm_notice_count",
+    "sdm_statement_count",
+    "sdm_agreement_count",
+    "sdm_channel_stock_count",
 ]
 # "GET /my/sdm/credit HTTP/1.1" 200 - 45 0.030 0.120
 REQUEST_LOG = re.compile(
@@ -224,7 +233,12 @@ def fetch_pages(base, db, user, repeat):
     for page in PAGES:
         path = page.format(statement=user["statement"])
         for _ in range(repeat):
-            response = session.get(base + path, timeout=600, allow_redirects=False)
+            if path == "/my/counters":
+                response = session.post(
+                    base + path, json={"jsonrpc": "2.0", "params": {"counters": COUNTERS}}, timeout=600
+                )
+            else:
+                response = session.get(base + path, timeout=600, allow_redirects=False)
             statuses[path] = response.status_code
     return statuses
 
