@@ -17,6 +17,8 @@ except ImportError:  # pragma: no cover - openpyxl is in Odoo's requirements
 NOTICE_FIELDS = {"partner_id", "product_id", "date", "quantity", "quantity_sold", "company_id"}
 # The reporting template's columns (``_sdm_stock_template_columns``) and where its rows start (0-based).
 TEMPLATE_HEADER_ROW = 3
+# Reports listed in the salesperson's activity (the rest are counted).
+NOTE_ROWS = 30
 
 
 class SdmStockReplaceError(UserError):
@@ -401,7 +403,7 @@ class SdmChannelStock(models.Model):
             return self.env["mail.activity"]
         contact = self.env.user.partner_id.name
         dates = sorted(set(self.mapped("date")))
-        rows = [(r.product_id.sudo().display_name, r.date, r.quantity, r.quantity_sold) for r in self]
+        rows = [(r.product_id.sudo().display_name, r.date, r.quantity, r.quantity_sold) for r in self[:NOTE_ROWS]]
 
         def note(customer):
             items = Markup("").join(
@@ -418,10 +420,15 @@ class SdmChannelStock(models.Model):
             intro = customer.env._(
                 "%(contact)s reported the stock of %(count)s products on the portal (%(replaced)s replaced).",
                 contact=contact,
-                count=len(rows),
+                count=len(self),
                 replaced=len(replaced or ()),
             )
-            return Markup("<p>%s</p><ul>%s</ul>") % (intro, items)
+            more = (
+                Markup("<p>%s</p>") % customer.env._("… and %s more.", len(self) - NOTE_ROWS)
+                if len(self) > NOTE_ROWS
+                else ""
+            )
+            return Markup("<p>%s</p><ul>%s</ul>%s") % (intro, items, more)
 
         return partner.sudo()._sdm_activity_schedule(
             "mail.mail_activity_data_todo",
@@ -437,7 +444,7 @@ class SdmChannelStock(models.Model):
         """Ids of the saleable products ``partner`` buys, for its reporting form and template: those of its confirmed
         orders, its net sales lines (invoices) and its earlier reports (one SQL query, then the products' rule)."""
         partner = partner.commercial_partner_id
-        self.flush_model()
+        self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
@@ -488,7 +495,10 @@ class SdmChannelStock(models.Model):
         table = sheet.table(self._sdm_stock_template_columns())
         sheet.title(
             self.env._("Channel stock of %s", partner.name),
-            self.env._("Fill in the stock on hand of each product; rows left empty are not reported."),
+            self.env._(
+                "Fill in the stock on hand of each product and keep the columns in place; rows left empty are "
+                "not reported."
+            ),
         )
         row = table.header(TEMPLATE_HEADER_ROW)
         for product in products:
