@@ -94,13 +94,20 @@ class SdmChannelStock(models.Model):
         if NOTICE_FIELDS & set(vals):
             self._sdm_check_notice_lock()  # the values a notice used cannot be moved away either
         if self.env.user._is_portal():
-            vals = {**vals, "source": "portal"}
+            result = self._sdm_write(dict(vals, source="portal"))
+            # Odoo checks the record rules of a write on the records before it only: a distributor must not
+            # move its report to another customer either.
+            self.check_access("write")
+            return result
+        return self._sdm_write(vals)
+
+    def _sdm_write(self, vals):
         if not {"partner_id", "product_id", "date"} & set(vals):
             return super().write(vals)
-        partners = self.partner_id
+        partners = self.partner_id.sudo()
         if vals.get("partner_id"):
-            partners |= self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id
-        partners.sudo()._sdm_lock_customers()
+            partners |= partners.browse(vals["partner_id"]).commercial_partner_id
+        partners._sdm_lock_customers()
         pairs = self._sdm_pairs()
         result = super().write(vals)
         self._sdm_update_latest(pairs | self._sdm_pairs())

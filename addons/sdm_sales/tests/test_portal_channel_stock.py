@@ -268,18 +268,22 @@ class TestPortalChannelStock(HttpCase):
 
         found = call("search_read", [[]], {"fields": ["partner_id", "quantity"]})
         self.assertEqual([row["partner_id"][0] for row in found], [self.dist_a.id])
+        own = self._reports()
         for method, args in (
             ("read", [[self.b_report.id], ["quantity", "note"]]),
             ("write", [[self.b_report.id], {"quantity": 1}]),
+            ("write", [own.ids, {"partner_id": self.dist_b.id}]),  # moving its own report to B
             ("unlink", [self._reports().ids]),
             ("create", [{"partner_id": self.dist_b.id, "product_id": self.gear.id, "quantity": 1}]),
             ("_sdm_report_stock", [self.dist_b.id, []]),
             ("_sdm_update_latest", []),
         ):
-            with self.subTest(method=method), self.assertRaises(JsonRpcException):
+            with self.subTest(method=method, args=args), self.assertRaises(JsonRpcException):
                 call(method, args)
         self.env.invalidate_all()
         self.assertEqual((self.b_report.quantity, self.b_report.note), (77, "Lingnan secret note"))
+        self.assertEqual(self._reports(), own, "A's report stayed A's")
+        self.assertEqual(self._reports(self.dist_b), self.b_report)
 
     # ------------------------------------------------------------------ locked after a notice's cut-off
 
