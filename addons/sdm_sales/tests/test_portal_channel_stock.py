@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -246,6 +247,19 @@ class TestPortalChannelStock(HttpCase):
             sorted((r.product_id.name, r.quantity, r.quantity_sold) for r in reports),
             [("Ball Valve", 8, 1), ("Booster Pump", 3, 0)],
             "one report per product and date: the valve's was rewritten",
+        )
+        # By XLSX: the confirmation form carries the file's lines; posting it replaces them.
+        response = self._upload(self._xlsx([(self.valve.id, "", "", as_of, 11, 2), (self.pump.id, "", "", None, 4, 0)]))
+        self.assertIn("Replace existing reports?", response.text)
+        self.assertEqual(sorted(self._reports().mapped("quantity")), [3, 8], "nothing written before confirming")
+        form = response.text.split("o_sdm_stock_confirm", 1)[1].split("</form>", 1)[0]
+        fields_ = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+        self.assertEqual(fields_["replace"], "1")
+        fields_.pop("csrf_token")
+        self._post("/my/sdm/channel-stock/submit", fields_)
+        self.assertEqual(
+            sorted((r.product_id.name, r.date, r.quantity, r.quantity_sold) for r in self._reports()),
+            [("Ball Valve", as_of, 11, 2), ("Booster Pump", as_of, 3, 0), ("Booster Pump", self.today, 4, 0)],
         )
 
     # ------------------------------------------------------------------ another distributor's data
