@@ -93,24 +93,23 @@ class SdmChannelStock(models.Model):
     def write(self, vals):
         if NOTICE_FIELDS & set(vals):
             self._sdm_check_notice_lock()  # the values a notice used cannot be moved away either
-        if self.env.user._is_portal():
-            result = self._sdm_write(dict(vals, source="portal"))
+        portal = self.env.user._is_portal()
+        if portal:
+            vals = dict(vals, source="portal")
+        moved = bool({"partner_id", "product_id", "date"} & set(vals))
+        if moved:
+            partners = self.partner_id.sudo()
+            if vals.get("partner_id"):
+                partners |= partners.browse(vals["partner_id"]).commercial_partner_id
+            partners._sdm_lock_customers()
+            pairs = self._sdm_pairs()
+        result = super().write(vals)
+        if moved:
+            self._sdm_update_latest(pairs | self._sdm_pairs())
+        if portal:
             # Odoo checks the record rules of a write on the records before it only: a distributor must not
             # move its report to another customer either.
             self.check_access("write")
-            return result
-        return self._sdm_write(vals)
-
-    def _sdm_write(self, vals):
-        if not {"partner_id", "product_id", "date"} & set(vals):
-            return super().write(vals)
-        partners = self.partner_id.sudo()
-        if vals.get("partner_id"):
-            partners |= partners.browse(vals["partner_id"]).commercial_partner_id
-        partners._sdm_lock_customers()
-        pairs = self._sdm_pairs()
-        result = super().write(vals)
-        self._sdm_update_latest(pairs | self._sdm_pairs())
         return result
 
     @api.ondelete(at_uninstall=False)
