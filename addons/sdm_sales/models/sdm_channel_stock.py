@@ -354,8 +354,18 @@ class SdmChannelStock(models.Model):
         partner = partner.commercial_partner_id
         if not lines:
             raise UserError(self.env._("Enter the stock of at least one product."))
+        known = set(self.env["product.product"].sudo().browse({line["product_id"] for line in lines}).exists().ids)
         keys = {}
         for line in lines:
+            if line["product_id"] not in known:
+                raise ValidationError(
+                    self.env._(
+                        "There is no product with id %(product)s (stock reported on %(date)s: %(qty)s).",
+                        product=line["product_id"],
+                        date=self._sdm_date(line["date"]),
+                        qty=self._sdm_number(line["quantity"], dp="Product Unit of Measure"),
+                    )
+                )
             key = (line["product_id"], line["date"])
             if key in keys:
                 product = self.env["product.product"].sudo().browse(line["product_id"])

@@ -201,6 +201,9 @@ class TestPortalChannelStock(HttpCase):
             ),
             "is not a date",
         )
+        data = {"date": str(self.today), "product_0": self.valve.id, "quantity_0": "1"}
+        data.update({"product_1": "987654321", "quantity_1": "4"})
+        self._assert_refused(self._post("/my/sdm/channel-stock/submit", data), "no product with id 987654321")
         unknown = self._xlsx([(None, "NOPE-1", "Unknown thing", None, 3, 0), (self.valve.id, "", "", None, -1, 0)])
         self._assert_refused(self._upload(unknown), "Row 5", "Unknown thing")
         negative = self._xlsx([(self.pump.id, "", "", None, 2, 0), (self.valve.id, "", "", None, -1, 0)])
