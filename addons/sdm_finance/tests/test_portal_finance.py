@@ -399,6 +399,32 @@ class TestPortalFinanceHttp(HttpCase, PortalFinanceCommon):
         self.assertEqual(self.statement_a.state, "sent")
         self.assertEqual(self.settlement_a.state, "validated")
 
+    def test_shared_agreement_shows_nothing_of_the_other_distributor(self):
+        shared = self.env["sdm.rebate.agreement"].create(
+            {
+                "title": "Both",
+                "partner_ids": [Command.set((self.customer_a | self.customer_b).ids)],
+                "date_start": date(self.year, 1, 1),
+                "date_end": date(self.year, 12, 31),
+                "tier_ids": [Command.create({"threshold": 0, "rate": 1})],
+            }
+        )
+        shared.action_activate()
+        self._login(self.portal_a)
+        read = self._call_kw("sdm.rebate.agreement", "read", [shared.ids, ["progress_ids", "settlement_ids"]])[0]
+        self.assertEqual(read["progress_ids"], shared.progress_ids.filtered(lambda p: p.partner_id == self.customer_a).ids)
+        # The agreement names both (Odoo's access check computes the rule in sudo, so the ids of the customers
+        # named on it may show); the other distributor itself stays out of reach.
+        with self.assertRaises(JsonRpcException) as caught:
+            self._call_kw("res.partner", "read", [self.customer_b.ids, ["name"]])
+        self.assertIn("AccessError", str(caught.exception))
+        with self.assertRaises(JsonRpcException) as caught:
+            self._call_kw("sdm.rebate.agreement", "read", [shared.ids, ["late_pending_amount"]])
+        self.assertIn("AccessError", str(caught.exception), "totals over every customer are internal")
+        page = self._get(f"/my/sdm/rebates/{shared.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn(self.customer_b.name, page.text)
+
     def test_rebate_pages(self):
         self._login(self.portal_a)
         listing = self._get("/my/sdm/rebates")
