@@ -1,11 +1,10 @@
 from werkzeug.urls import url_encode
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
-from odoo.http import content_disposition, request
-
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.sdm_sales.controllers.portal import SdmCustomerPortal
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import content_disposition, request
 
 from ..models.sdm_customer_statement_portal import PORTAL_LINES_PER_PAGE
 

@@ -111,7 +111,9 @@ class SdmCustomerStatementPortal(models.Model):
         if not allowed[answer]:
             state = self._sdm_portal_state_labels()[self.state]
             raise UserError(
-                self.env._("Statement %(name)s is %(state)s: it can no longer be confirmed.", name=self.name, state=state)
+                self.env._(
+                    "Statement %(name)s is %(state)s: it can no longer be confirmed.", name=self.name, state=state
+                )
                 if answer == "confirm"
                 else self.env._(
                     "Statement %(name)s is %(state)s: it can no longer be disputed.", name=self.name, state=state
@@ -134,14 +136,18 @@ class SdmCustomerStatementPortal(models.Model):
         else:
             statement.action_dispute()
         statement._sdm_post_note(
-            lambda rec: rec.env._(
-                "%(contact)s confirmed the statement on the portal. %(comment)s",
-                contact=contact.name,
-                comment=comment,
-            )
-            if answer == "confirm"
-            else rec.env._(
-                "%(contact)s disputed the statement on the portal: %(comment)s", contact=contact.name, comment=comment
+            lambda rec: (
+                rec.env._(
+                    "%(contact)s confirmed the statement on the portal. %(comment)s",
+                    contact=contact.name,
+                    comment=comment,
+                )
+                if answer == "confirm"
+                else rec.env._(
+                    "%(contact)s disputed the statement on the portal: %(comment)s",
+                    contact=contact.name,
+                    comment=comment,
+                )
             ),
             author_id=contact.id,
             message_type="comment",

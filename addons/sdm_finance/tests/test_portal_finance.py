@@ -412,7 +412,9 @@ class TestPortalFinanceHttp(HttpCase, PortalFinanceCommon):
         shared.action_activate()
         self._login(self.portal_a)
         read = self._call_kw("sdm.rebate.agreement", "read", [shared.ids, ["progress_ids", "settlement_ids"]])[0]
-        self.assertEqual(read["progress_ids"], shared.progress_ids.filtered(lambda p: p.partner_id == self.customer_a).ids)
+        self.assertEqual(
+            read["progress_ids"], shared.progress_ids.filtered(lambda p: p.partner_id == self.customer_a).ids
+        )
         # The agreement names both (Odoo's access check computes the rule in sudo, so the ids of the customers
         # named on it may show); the other distributor itself stays out of reach.
         with self.assertRaises(JsonRpcException) as caught:
@@ -450,5 +452,3 @@ class TestPortalFinanceHttp(HttpCase, PortalFinanceCommon):
         with self.assertRaises(JsonRpcException) as caught:
             self._call_kw("sdm.rebate.settlement", "read", [self.settlement_a.ids, ["amount"]])
         self.assertIn("AccessError", str(caught.exception))
-
-
