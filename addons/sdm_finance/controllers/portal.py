@@ -39,15 +39,17 @@ class SdmFinancePortal(SdmCustomerPortal):
     def portal_my_sdm_statements(self, page=1, **kw):
         values = self._prepare_portal_layout_values()
         Statement = request.env["sdm.customer.statement"]
-        partner = self._sdm_portal_partner()
-        total = Statement.search_count(Statement._sdm_portal_domain(partner)) if Statement.has_access("read") else 0
-        pager = portal_pager(url="/my/sdm/statements", total=total, page=page, step=STATEMENTS_PER_PAGE)
         data = (
-            Statement._sdm_portal_statements_values(partner, offset=pager["offset"], limit=STATEMENTS_PER_PAGE)
-            if total
-            else {"statements": []}
+            Statement._sdm_portal_statements_values(self._sdm_portal_partner(), page=page, limit=STATEMENTS_PER_PAGE)
+            if Statement.has_access("read")
+            else {"total": 0, "statements": []}
         )
-        values.update(data, page_name="sdm_statements", pager=pager, default_url="/my/sdm/statements")
+        values.update(
+            data,
+            page_name="sdm_statements",
+            pager=portal_pager(url="/my/sdm/statements", total=data["total"], page=page, step=STATEMENTS_PER_PAGE),
+            default_url="/my/sdm/statements",
+        )
         request.session["my_sdm_statements_history"] = [row["id"] for row in values["statements"]]
         return request.render("sdm_finance.portal_my_sdm_statements", values)
 
@@ -94,20 +96,23 @@ class SdmFinancePortal(SdmCustomerPortal):
             can_answer=statement._sdm_portal_can_answer() if owner else {"confirm": False, "dispute": False},
             download_url=lambda report: f"{url}?{url_encode({**query, 'report_type': report, 'download': 1})}",
         )
-        values = self._get_page_view_values(statement, access_token, values, "my_sdm_statements_history", False, **kw)
+        # The answer's outcome (see _sdm_statement_answer): shown once, never taken from the URL.
+        values.update(request.session.pop("sdm_statement_answer", None) or {})
+        values = self._get_page_view_values(statement, access_token, values, "my_sdm_statements_history", False)
         return request.render("sdm_finance.portal_my_sdm_statement", values)
 
     def _sdm_statement_answer(self, statement_id, answer, comment=None):
         """Answer as the portal user: ``_sdm_portal_answer`` checks the statement is their company's (a shared
         link shows a statement to others, it does not let them answer it)."""
-        url = f"/my/sdm/statements/{statement_id}"
         try:
             request.env["sdm.customer.statement"].browse(statement_id)._sdm_portal_answer(answer, comment)
         except (AccessError, MissingError):
             return request.redirect("/my")
         except UserError as error:
-            return request.redirect(f"{url}?{url_encode({'error': error.args[0]})}")
-        return request.redirect(f"{url}?{url_encode({'success': answer})}")
+            request.session["sdm_statement_answer"] = {"error": error.args[0]}
+        else:
+            request.session["sdm_statement_answer"] = {"success": answer}
+        return request.redirect(f"/my/sdm/statements/{statement_id}")
 
     @http.route(
         "/my/sdm/statements/<int:statement_id>/confirm", type="http", auth="user", methods=["POST"], website=True
@@ -128,14 +133,17 @@ class SdmFinancePortal(SdmCustomerPortal):
         values = self._prepare_portal_layout_values()
         Agreement = request.env["sdm.rebate.agreement"]
         partner = self._sdm_portal_partner()
-        total = Agreement.search_count(Agreement._sdm_portal_domain(partner)) if Agreement.has_access("read") else 0
-        pager = portal_pager(url="/my/sdm/rebates", total=total, page=page, step=AGREEMENTS_PER_PAGE)
         data = (
-            Agreement._sdm_portal_rebates_values(partner, offset=pager["offset"], limit=AGREEMENTS_PER_PAGE)
-            if total
-            else {"agreements": [], "rebate_balance": partner.sdm_rebate_balance}
+            Agreement._sdm_portal_rebates_values(partner, page=page, limit=AGREEMENTS_PER_PAGE)
+            if Agreement.has_access("read")
+            else {"total": 0, "agreements": [], "rebate_balance": partner.sdm_rebate_balance}
         )
-        values.update(data, page_name="sdm_rebates", pager=pager, currency=request.env.company.currency_id)
+        values.update(
+            data,
+            page_name="sdm_rebates",
+            pager=portal_pager(url="/my/sdm/rebates", total=data["total"], page=page, step=AGREEMENTS_PER_PAGE),
+            currency=request.env.company.currency_id,
+        )
         return request.render("sdm_finance.portal_my_sdm_rebates", values)
 
     @http.route("/my/sdm/rebates/<int:agreement_id>", type="http", auth="user", website=True)

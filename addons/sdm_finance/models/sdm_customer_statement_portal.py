@@ -31,11 +31,11 @@ class SdmCustomerStatementPortal(models.Model):
         return dict(self._fields["state"]._description_selection(self.env))
 
     @api.model
-    def _sdm_portal_statements_values(self, partner, offset=0, limit=20):
+    def _sdm_portal_statements_values(self, partner, page=1, limit=20):
         """What ``/my/sdm/statements`` shows, read as the current (portal) user: the total for the pager and one
         row per statement of the page, in a number of queries that does not depend on how many there are."""
         domain = self._sdm_portal_domain(partner)
-        statements = self.search(domain, offset=offset, limit=limit)
+        statements = self.search(domain, offset=(max(int(page), 1) - 1) * limit, limit=limit)
         labels = self._sdm_portal_state_labels()
         return {
             "total": self.search_count(domain),

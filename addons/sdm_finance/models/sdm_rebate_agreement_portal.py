@@ -51,12 +51,12 @@ class SdmRebateAgreementPortal(models.Model):
         return {record.agreement_id.id: record for record in progress}
 
     @api.model
-    def _sdm_portal_rebates_values(self, partner, offset=0, limit=20):
+    def _sdm_portal_rebates_values(self, partner, page=1, limit=20):
         """What ``/my/sdm/rebates`` shows, read as the current (portal) user: a page of agreements with where
         the distributor stands, and its rebate balance; the same number of queries for 2 or 200 agreements."""
         partner = partner.commercial_partner_id
         domain = self._sdm_portal_domain(partner)
-        agreements = self.search(domain, offset=offset, limit=limit)
+        agreements = self.search(domain, offset=(max(int(page), 1) - 1) * limit, limit=limit)
         progress = agreements._sdm_portal_progress(partner)
         Progress = self.env["sdm.rebate.progress"]
         return {

@@ -348,6 +348,9 @@ class TestPortalFinanceHttp(HttpCase, PortalFinanceCommon):
         self.assertTrue(self.statement_a.message_ids.filtered(lambda m: m.author_id == self.contact_a))
         response = self.url_open(f"{url}/confirm", data={"comment": "", "csrf_token": csrf})
         self.assertEqual(self.statement_a.state, "confirmed")
+        self.assertIn("the statement is confirmed", response.text)
+        # Messages come from the answer, never from the URL.
+        self.assertNotIn("Call 400-000-0000", self.url_open(f"{url}?error=Call+400-000-0000").text)
 
     def test_answers_refused_on_another_distributors_statement(self):
         self._login(self.portal_a)
