@@ -12,6 +12,7 @@
     "data": [
         "security/sdm_finance_security.xml",
         "security/ir.model.access.csv",
+        "security/sdm_finance_portal_security.xml",
         "data/sdm_rebate_data.xml",
         "data/sdm_statement_data.xml",
         "report/sdm_customer_statement_report.xml",
@@ -29,6 +30,8 @@
         "views/account_move_views.xml",
         "views/account_payment_views.xml",
         "views/sdm_finance_menus.xml",
+        "data/sdm_portal_mail_templates.xml",
+        "views/portal_sdm_finance_templates.xml",
     ],
     "demo": [
         "demo/sdm_finance_demo.xml",

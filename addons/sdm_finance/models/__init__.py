@@ -8,6 +8,7 @@ from . import sdm_rebate_settlement_engine
 from . import sdm_rebate_settlement_line
 from . import sdm_rebate_accrual
 from . import sdm_rebate_progress
+from . import sdm_rebate_agreement_portal
 from . import sdm_customer_balance
 from . import sale_order
 from . import res_partner
@@ -19,6 +20,8 @@ from . import sdm_writeoff
 from . import sdm_demo
 from . import sdm_customer_statement
 from . import sdm_customer_statement_line
+from . import sdm_customer_statement_portal
+from . import sdm_price_notice
 from . import sdm_followup_level
 from . import sdm_payment_promise
 from . import sdm_followup

@@ -239,7 +239,10 @@ class SdmCustomerStatement(models.Model):
                 raise UserError(
                     self.env._("Statement %(name)s was already answered by the customer.", name=statement.name)
                 )
-            statement.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
+            # Queued: a batch of statements must not wait for the mail server.
+            statement.message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment", force_send=False
+            )
             statement.write({"state": "sent", "sent_date": fields.Date.context_today(statement)})
 
     def action_confirm(self):
@@ -261,13 +264,20 @@ class SdmCustomerStatement(models.Model):
                 )
         self.write({"state": "disputed", "response_date": fields.Date.context_today(self)})
         for statement in self:
-            user = statement.user_id or self.env.user
             statement._sdm_activity_schedule(
                 "mail.mail_activity_data_todo",
-                user,
+                statement._sdm_responsible_user(),
                 summary=lambda rec: rec.env._("Statement disputed by the customer"),
                 note=statement.response_comment,
             )
+
+    def _sdm_responsible_user(self):
+        """Who follows up the customer's answer: the customer's salesperson, else the user recording it, else
+        (an answer from the portal) whoever made the statement."""
+        self.ensure_one()
+        if self.user_id:
+            return self.user_id
+        return self.env.user if not self.env.user.share else self.create_uid
 
     def action_reset_draft(self):
         self.write({"state": "draft", "sent_date": False, "response_date": False})
@@ -283,6 +293,10 @@ class SdmCustomerStatement(models.Model):
                 )
 
     def action_xlsx(self):
+        return self._sdm_download(*self._sdm_xlsx_content())
+
+    def _sdm_xlsx_content(self):
+        """(XLSX bytes, file name) of the statement: the back office's download and the portal's."""
         self.ensure_one()
         book = self._sdm_xlsx_workbook()
         sheet = book.add_sheet(self.env._("Statement"))
@@ -316,7 +330,7 @@ class SdmCustomerStatement(models.Model):
             row += 1
             values = {
                 "date": line.date,
-                "document": line.move_id.name,
+                "document": line.move_name,
                 "type": types.get(line.line_type),
                 "reference": line.reference,
                 "due": line.date_maturity,
@@ -327,4 +341,4 @@ class SdmCustomerStatement(models.Model):
             rows.append(values)
             table.write_row(row, values)
         table.total_row(row + 1, self.env._("Closing balance"), {**table.totals(rows), "balance": self.closing_balance})
-        return self._sdm_download(book.close(), f"{self.name.replace('/', '-')}.xlsx")
+        return book.close(), f"{self.name.replace('/', '-')}.xlsx"

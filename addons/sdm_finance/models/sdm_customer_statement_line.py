@@ -16,6 +16,11 @@ class SdmCustomerStatementLine(models.Model):
     sequence = fields.Integer()
     date = fields.Date(readonly=True)
     move_id = fields.Many2one("account.move", string="Document", readonly=True)
+    move_name = fields.Char(
+        related="move_id.name",
+        string="Document Number",
+        help="Part of the statement the customer receives, receipts included (which a portal user cannot open).",
+    )
     move_line_id = fields.Many2one("account.move.line", string="Journal Item", readonly=True)
     line_type = fields.Selection(LINE_TYPES, string="Type", readonly=True)
     reference = fields.Char(readonly=True)

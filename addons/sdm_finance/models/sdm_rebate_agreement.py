@@ -115,15 +115,21 @@ class SdmRebateAgreement(models.Model):
     settlement_ids = fields.One2many("sdm.rebate.settlement", "agreement_id")
     progress_ids = fields.One2many("sdm.rebate.progress", "agreement_id")
     settlement_count = fields.Integer(compute="_compute_settlement_count")
+    # Totals over every customer of the agreement: internal users only (a distributor's portal contact reads the
+    # agreements that cover it, not what others are owed).
     late_pending_amount = fields.Monetary(
         string="Late Adjustments Pending",
         compute="_compute_late_pending",
+        groups="sdm_sales.group_sdm_user",
         help="Rebate of the documents dated in settled periods that came in afterwards (a credit note posted "
         "after the period's settlement) and that no settlement counts yet: the next period's settlement carries "
         "them, or a correction settlement of their period when no period is left to settle.",
     )
     late_pending_count = fields.Integer(
-        string="Late Documents Pending", compute="_compute_late_pending", search="_search_late_pending_count"
+        string="Late Documents Pending",
+        compute="_compute_late_pending",
+        search="_search_late_pending_count",
+        groups="sdm_sales.group_sdm_user",
     )
     sdm_customer_ids = fields.Many2many(
         "res.partner",

@@ -91,8 +91,18 @@ class SdmRebateSettlement(models.Model):
         self.env["sdm.rebate.accrual"]._sdm_reverse_open(self.agreement_id, self.partner_id)
         for settlement in self:
             settlement._sdm_post_note(lambda s: s.env._("Validated: %s.", s._sdm_money(s.amount, s.currency_id)))
+        self._sdm_notify_customer()
         self.env["sdm.rebate.progress"]._sdm_refresh(self.agreement_id)
         return True
+
+    def _sdm_notify_customer(self):
+        """Email each customer what a validated settlement paid it (or took back), in its language, queued: a
+        settlement run validates many at once. A settlement of nothing is not worth an email."""
+        template = self.env.ref("sdm_finance.mail_template_sdm_rebate_settlement")
+        for settlement in self.filtered(lambda s: not s.currency_id.is_zero(s.amount)):
+            settlement.message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment", force_send=False
+            )
 
     def _sdm_settlement_label(self):
         return self.env._(
