@@ -523,8 +523,9 @@ class UI:
         self.contexts = []
         self.screens = []
 
-    def login(self, login, password=PASSWORD):
-        context = self.browser.new_context(locale="en-US", timezone_id="Asia/Shanghai", **SIZES[self.size])
+    def login(self, login, password=PASSWORD, wait=".o_main_navbar", locale="en-US"):
+        """``wait``: what the user lands on (the web client; a portal user's ``/my``: ``.o_portal_my_home``)."""
+        context = self.browser.new_context(locale=locale, timezone_id="Asia/Shanghai", **SIZES[self.size])
         context.set_default_timeout(30_000)
         context.set_default_navigation_timeout(90_000)
         self.contexts.append(context)
@@ -533,7 +534,7 @@ class UI:
         page.fill("input[name=login]", login)
         page.fill("input[name=password]", password)
         page.click("button[type=submit]")
-        page.locator(".o_main_navbar").wait_for(state="visible", timeout=90_000)
+        page.locator(wait).first.wait_for(state="visible", timeout=90_000)
         screen = Screen(self, page, login)
         self.screens.append(screen)
         return screen
