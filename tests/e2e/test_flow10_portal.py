@@ -10,7 +10,7 @@ import time
 import openpyxl
 import pytest
 
-from .conftest import PASSWORD, USERS_TZ
+from conftest import PASSWORD, USERS_TZ
 
 LIMIT = 50_000.0
 INVOICED = 7_000.0  # this year, untaxed: 70 units; net of the compensation (1,400.00) still above the first tier
