@@ -13,6 +13,7 @@
     "data": [
         "security/sdm_sales_security.xml",
         "security/ir.model.access.csv",
+        "security/sdm_sales_portal_security.xml",
         "data/sdm_credit_data.xml",
         "data/sdm_compensation_data.xml",
         "data/sdm_aging_data.xml",
@@ -31,6 +32,7 @@
         "views/sdm_net_sales_line_views.xml",
         "views/sdm_collection_line_views.xml",
         "views/sdm_sales_menus.xml",
+        "views/portal_sdm_sales_templates.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -24,3 +24,4 @@ from . import test_reader_language
 from . import test_analysis_numbers
 from . import test_aging
 from . import test_invoice_dispute
+from . import test_portal_sales
