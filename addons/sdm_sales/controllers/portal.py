@@ -123,16 +123,17 @@ class SdmCustomerPortal(CustomerPortal):
         total = Aging.search_count(domain)
         pager = portal_pager(url="/my/sdm/invoices", total=total, page=page, step=self._sdm_items_per_page)
         items = Aging.search(domain, limit=self._sdm_items_per_page, offset=pager["offset"])
+        # One pass per read over the customer's items; the totals add up the few bucket rows.
         buckets = Aging._read_group(domain, ["bucket_id"], ["amount_residual:sum", "amount_overdue:sum"])
-        totals = Aging._read_group(domain, [], ["amount_residual:sum", "amount_overdue:sum"])[0]
+        currency = partner.env.company.currency_id
         return {
             "page_name": "sdm_invoices",
             "items": items,
             "pager": pager,
             "buckets": sorted(buckets, key=lambda row: row[0].days_from),
-            "total_residual": totals[0],
-            "total_overdue": totals[1],
-            "currency": partner.env.company.currency_id,
+            "total_residual": currency.round(sum(row[1] for row in buckets)),
+            "total_overdue": currency.round(sum(row[2] for row in buckets)),
+            "currency": currency,
             # Invoices and credit notes open in Odoo's invoice page (and its payment links); receipts do not.
             "readable_moves": items.move_id._filtered_access("read"),
         }
