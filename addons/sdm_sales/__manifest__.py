@@ -14,6 +14,7 @@
         "security/sdm_sales_security.xml",
         "security/ir.model.access.csv",
         "security/sdm_channel_stock_portal_security.xml",
+        "security/sdm_sales_portal_security.xml",
         "data/sdm_credit_data.xml",
         "data/sdm_compensation_data.xml",
         "data/sdm_aging_data.xml",
@@ -33,6 +34,7 @@
         "views/sdm_collection_line_views.xml",
         "views/sdm_sales_menus.xml",
         "views/portal_channel_stock_templates.xml",
+        "views/portal_sdm_sales_templates.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -41,3 +41,4 @@ from . import account_move_line
 from . import sale_report
 from . import account_invoice_report
 from . import sdm_demo
+from . import sdm_portal_access

@@ -93,7 +93,9 @@ class SdmAgingLine(models.Model):
         as_of = self._sdm_as_of()
         if self.env.context.get("sdm_aging_sales"):
             return self._sdm_sales_query(as_of)
-        return self._sdm_aging_query(as_of)
+        # ``sdm_aging_partner_ids`` (the items' partners, contacts included) narrows the rows before they are built:
+        # one customer's items read at the cost of that customer's ledger (the portal), not the company's.
+        return self._sdm_aging_query(as_of, partner_ids=self.env.context.get("sdm_aging_partner_ids"))
 
     @api.model
     def _sdm_as_of(self):

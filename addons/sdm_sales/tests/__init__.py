@@ -25,3 +25,4 @@ from . import test_analysis_numbers
 from . import test_aging
 from . import test_invoice_dispute
 from . import test_portal_channel_stock
+from . import test_portal_sales
