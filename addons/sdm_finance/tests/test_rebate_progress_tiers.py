@@ -81,7 +81,10 @@ class TestRebateProgressTiers(RebateCommon):
                 self._invoice(date(2025, 3, 2), last_year, partner=partner)
             self._invoice(date(2026, 3, 2), this_year, partner=partner)
         agreement = self._agreement(
-            growth="growth_tiers", frequency="yearly", tiers=((10, 2), (20, 4)), partner_ids=[Command.set(customers.ids)]
+            growth="growth_tiers",
+            frequency="yearly",
+            tiers=((10, 2), (20, 4)),
+            partner_ids=[Command.set(customers.ids)],
         )
         ten, twenty = agreement.tier_ids.sorted("threshold")
         progress = {p.partner_id: p for p in agreement.progress_ids}
