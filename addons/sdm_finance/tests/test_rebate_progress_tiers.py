@@ -72,17 +72,20 @@ class TestRebateProgressTiers(RebateCommon):
         """Growth tiers are reached by the growth in % over the same period last year, not by the amount; the
         estimate is what the settlement pays for the same figures."""
         customers = self.customer_a | self.customer_b | self.customer_c
+        year = fields.Date.context_today(self.customer_a).year  # the running year: the progress is live
         for partner, last_year, this_year in (
             (self.customer_a, 10000, 10500),  # +5 %: below the first tier (10 %)
             (self.customer_b, 10000, 12500),  # +25 %: the top tier (20 %)
             (self.customer_c, 0, 3000),  # nothing last year: no growth, no tier
         ):
             if last_year:
-                self._invoice(date(2025, 3, 2), last_year, partner=partner)
-            self._invoice(date(2026, 3, 2), this_year, partner=partner)
+                self._invoice(date(year - 1, 1, 1), last_year, partner=partner)
+            self._invoice(date(year, 1, 1), this_year, partner=partner)
         agreement = self._agreement(
             growth="growth_tiers",
             frequency="yearly",
+            date_start=date(year, 1, 1),
+            date_end=date(year, 12, 31),
             tiers=((10, 2), (20, 4)),
             partner_ids=[Command.set(customers.ids)],
         )
