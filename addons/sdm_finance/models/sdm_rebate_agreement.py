@@ -455,37 +455,51 @@ class SdmRebateAgreement(models.Model):
         return qty if self.basis == "quantity" else amount
 
     def _sdm_tier_reached(self, value):
+        """The highest tier whose threshold ``value`` reaches; none for ``None`` (growth not measurable)."""
         self.ensure_one()
         reached = self.env["sdm.rebate.tier"]
+        if value is None:
+            return reached
         for tier in self.tier_ids.sorted("threshold"):
             if value >= tier.threshold:
                 reached = tier
         return reached
 
     def _sdm_next_tier(self, value):
+        """The lowest tier above ``value``; none for ``None`` (growth not measurable)."""
         self.ensure_one()
+        if value is None:
+            return self.env["sdm.rebate.tier"]
         for tier in self.tier_ids.sorted("threshold"):
             if tier.threshold > value:
                 return tier
         return self.env["sdm.rebate.tier"]
+
+    def _sdm_tier_basis(self, amount, qty, last_year=None):
+        """A period's basis under the growth condition: (amount, qty, value counted, value the tier thresholds
+        are compared with). Without condition both values are the basis value; "above last year" counts only
+        the part above last year's value, and the tiers apply to it; growth tiers count the whole basis and
+        compare the growth in % over last year's value with the tiers: ``None`` without a last-year basis (the
+        growth cannot be measured, no tier is reached)."""
+        self.ensure_one()
+        value = self._sdm_value(amount, qty)
+        base = self._sdm_value(*last_year) if last_year else 0.0
+        if self.growth == "above_last_year":
+            counted = max(value - base, 0.0)
+            ratio = counted / value if value else 0.0
+            return amount * ratio, qty * ratio, counted, counted
+        if self.growth == "growth_tiers":
+            return amount, qty, value, (100.0 * (value - base) / base if base > 0 else None)
+        return amount, qty, value, value
 
     def _sdm_rebate(self, amount, qty, last_year=None):
         """Rebate of a period for a basis (amount, qty), with the growth condition, the tier method and the cap.
 
         Returns (rebate, value counted, tier reached)."""
         self.ensure_one()
-        value = self._sdm_value(amount, qty)
         if self.growth != "none" and last_year is None:
             last_year = (0.0, 0.0)
-        tier_value = value
-        if self.growth == "above_last_year":
-            base = self._sdm_value(*last_year)
-            counted = max(value - base, 0.0)
-            ratio = counted / value if value else 0.0
-            amount, qty, value, tier_value = amount * ratio, qty * ratio, counted, counted
-        elif self.growth == "growth_tiers":
-            base = self._sdm_value(*last_year)
-            tier_value = 100.0 * (value - base) / base if base else (100.0 if value > 0 else 0.0)
+        amount, qty, value, tier_value = self._sdm_tier_basis(amount, qty, last_year)
         reached = self._sdm_tier_reached(tier_value)
         if value <= 0 or not reached:
             return 0.0, value, reached
@@ -510,12 +524,53 @@ class SdmRebateAgreement(models.Model):
             rebate = min(rebate, self.cap_amount)
         return self.currency_id.round(rebate), value, reached
 
+    def _sdm_progress_vals(self, amount, qty, last_year=None):
+        """Where a period's basis stands in the tiers, as ``sdm.rebate.progress`` values: the rebate and the
+        tier reached are the settlement's (``_sdm_rebate``); the next tier, the progress towards it and what is
+        still needed come from the same value the tiers are compared with. Thresholds and what is still needed
+        are in basis units: for growth tiers, tier g is earned from last year's value × (1 + g / 100)."""
+        self.ensure_one()
+        last_year = last_year or (0.0, 0.0)
+        rebate, value, tier = self._sdm_rebate(amount, qty, last_year)
+        tier_value = self._sdm_tier_basis(amount, qty, last_year)[3]
+        next_tier = self._sdm_next_tier(tier_value)
+        base = self._sdm_value(*last_year)
+        growth_tiers = self.growth == "growth_tiers"
+
+        def basis_from(tier):
+            """The basis value from which ``tier`` is earned."""
+            return base * (1.0 + tier.threshold / 100.0) if growth_tiers else tier.threshold
+
+        if tier_value is None:
+            progress = 0.0
+        elif not next_tier:
+            progress = 100.0
+        elif next_tier.threshold > 0:
+            progress = 100.0 * tier_value / next_tier.threshold
+        else:  # a growth tier at 0 % or below: the way to it is measured in the basis
+            progress = 100.0 * value / basis_from(next_tier) if basis_from(next_tier) > 0 else 0.0
+        return {
+            "basis_value": value,
+            "last_year_value": base,
+            "growth_percent": tier_value if growth_tiers and tier_value is not None else 0.0,
+            "no_last_year": growth_tiers and tier_value is None,
+            "tier_id": tier.id,
+            "next_tier_id": next_tier.id,
+            "top_tier_reached": bool(tier) and not next_tier,
+            "tier_threshold": basis_from(tier) if tier else 0.0,
+            "next_threshold": basis_from(next_tier) if next_tier else 0.0,
+            "needed_for_next": max(basis_from(next_tier) - value, 0.0) if next_tier else 0.0,
+            "progress_percent": min(max(progress, 0.0), 100.0),
+            "estimated_rebate": rebate,
+        }
+
     @api.model
     def _sdm_last_year(self, date_from, date_to):
         return date_from - relativedelta(years=1), date_to - relativedelta(years=1)
 
     def _sdm_estimate(self, date_from, date_to):
-        """{partner_id: (rebate, amount, qty, value, tier, next tier)} for periods of these agreements, SQL."""
+        """{partner_id: (rebate, amount, qty, progress values)} for periods of these agreements (see
+        ``_sdm_progress_vals``), the basis by SQL."""
         specs, back = [], []
         for agreement in self:
             specs.append((agreement, date_from[agreement], date_to[agreement]))
@@ -523,10 +578,12 @@ class SdmRebateAgreement(models.Model):
         basis = self._sdm_basis(specs)
         last_year = self._sdm_basis(back) if any(a.growth != "none" for a in self) else {}
         result = defaultdict(dict)
-        for (index, partner_id), (amount, qty) in basis.items():
+        # Customers with sales last year and none yet this year stand below their growth too.
+        for index, partner_id in basis.keys() | last_year.keys():
             agreement = specs[index][0]
-            rebate, value, tier = agreement._sdm_rebate(amount, qty, last_year.get((index, partner_id), (0.0, 0.0)))
-            result[agreement][partner_id] = (rebate, amount, qty, value, tier, agreement._sdm_next_tier(value))
+            amount, qty = basis.get((index, partner_id), (0.0, 0.0))
+            vals = agreement._sdm_progress_vals(amount, qty, last_year.get((index, partner_id), (0.0, 0.0)))
+            result[agreement][partner_id] = (vals["estimated_rebate"], amount, qty, vals)
         return result
 
     @api.model

@@ -30,8 +30,30 @@ class SdmRebateProgress(models.Model):
     )
     next_tier_id = fields.Many2one("sdm.rebate.tier", help="Empty at the top tier.")
     top_tier_reached = fields.Boolean(help="The customer earns the highest tier: there is no next tier.")
-    tier_threshold = fields.Float(string="Tier Reached From", digits=(16, 2))
-    next_threshold = fields.Float(string="Next Tier From", digits=(16, 2))
+    growth = fields.Selection(related="agreement_id.growth")
+    last_year_value = fields.Float(
+        string="Last Year", digits=(16, 2), help="Basis of the same period last year (growth conditions)."
+    )
+    growth_percent = fields.Float(
+        string="Growth (%)",
+        digits=(16, 1),
+        help="Growth of the basis over the same period last year: what growth tiers are reached by.",
+    )
+    no_last_year = fields.Boolean(
+        string="No Basis Last Year",
+        help="Growth tiers: no sales in the same period last year, so the growth cannot be measured and no tier "
+        "is reached.",
+    )
+    tier_threshold = fields.Float(
+        string="Tier Reached From",
+        digits=(16, 2),
+        help="Basis from which the tier reached is earned (for growth tiers: last year's basis plus the growth).",
+    )
+    next_threshold = fields.Float(
+        string="Next Tier From",
+        digits=(16, 2),
+        help="Basis from which the next tier is earned (for growth tiers: last year's basis plus the growth).",
+    )
     needed_for_next = fields.Float(string="Still Needed", digits=(16, 2), help="Basis still needed for the next tier.")
     progress_percent = fields.Float(string="Progress (%)", digits=(16, 1), help="Towards the next tier.")
     estimated_rebate = fields.Monetary()
@@ -72,12 +94,15 @@ class SdmRebateProgress(models.Model):
             late_partners = {partner_id for agreement_id, partner_id in pending if agreement_id == agreement.id}
             partners = self.env["res.partner"].browse(set(agreement._sdm_partner_ids()) | set(rows) | late_partners)
             for partner in partners:
-                rebate, amount, qty, value, tier, next_tier = rows.get(
-                    partner.id, (0.0, 0.0, 0.0, 0.0, agreement._sdm_tier_reached(0.0), agreement._sdm_next_tier(0.0))
+                _rebate, amount, qty, vals = rows.get(partner.id) or (
+                    0.0,
+                    0.0,
+                    0.0,
+                    agreement._sdm_progress_vals(0.0, 0.0),
                 )
-                needed = max(next_tier.threshold - value, 0.0) if next_tier else 0.0
                 vals_list.append(
                     {
+                        **vals,
                         "agreement_id": agreement.id,
                         "partner_id": partner.id,
                         "sdm_region_id": partner.sdm_region_id.id,
@@ -86,17 +111,6 @@ class SdmRebateProgress(models.Model):
                         "period_end": ends[agreement],
                         "basis_amount": amount,
                         "basis_qty": qty,
-                        "basis_value": value,
-                        "tier_id": tier.id if tier else False,
-                        "next_tier_id": next_tier.id if next_tier else False,
-                        "top_tier_reached": bool(tier) and not next_tier,
-                        "tier_threshold": tier.threshold if tier else 0.0,
-                        "next_threshold": next_tier.threshold if next_tier else 0.0,
-                        "needed_for_next": needed,
-                        "progress_percent": min(100.0 * value / next_tier.threshold, 100.0)
-                        if next_tier and next_tier.threshold
-                        else 100.0,
-                        "estimated_rebate": rebate,
                         "late_pending_amount": pending.get((agreement.id, partner.id), (0.0, 0))[0],
                         "late_pending_count": pending.get((agreement.id, partner.id), (0.0, 0))[1],
                     }

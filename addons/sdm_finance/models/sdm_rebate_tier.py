@@ -21,11 +21,16 @@ class SdmRebateTier(models.Model):
     rate = fields.Float(string="Rate (%)", digits=(16, 4), help="Percent of the amount, for percentage rebates.")
     amount_per_unit = fields.Float(digits="Product Price", help="Rebate per unit, for per-unit rebates.")
 
-    @api.depends("threshold", "rate", "amount_per_unit", "agreement_id.reward", "agreement_id.currency_id")
+    @api.depends(
+        "threshold", "rate", "amount_per_unit", "agreement_id.reward", "agreement_id.currency_id", "agreement_id.growth"
+    )
     def _compute_display_name(self):
-        """What the tier pays and from where: "2 % from 1,000.00", "¥ 0.50 per unit from 100.00"."""
+        """What the tier pays and from where: "2 % from 1,000.00", "¥ 0.50 per unit from 100.00", and for growth
+        tiers "2 % from 10.00 % growth"."""
         for tier in self:
             threshold = formatLang(self.env, tier.threshold)
+            if tier.agreement_id.growth == "growth_tiers":
+                threshold = self.env._("%(growth)s %% growth", growth=threshold)
             if tier.agreement_id.reward == "per_unit":
                 tier.display_name = self.env._(
                     "%(amount)s per unit from %(threshold)s",

@@ -1,6 +1,8 @@
 import re
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
@@ -429,6 +431,26 @@ class TestPortalFinanceHttp(HttpCase, PortalFinanceCommon):
         page = self._get(f"/my/sdm/rebates/{shared.id}")
         self.assertEqual(page.status_code, 200)
         self.assertNotIn(self.customer_b.name, page.text)
+
+    def test_growth_tier_rebate_pages(self):
+        """Growth tiers read as growth on the portal; without sales last year the page says so."""
+        self._invoice(self.today - relativedelta(years=1), 1000)
+        growth = {}
+        for partner in (self.customer_a, self.customer_b):
+            growth[partner] = self._agreement_for(partner, f"Growth {partner.name}", tiers=((10, 2), (20, 4)))
+            growth[partner].write({"growth": "growth_tiers"})
+            growth[partner].action_refresh_progress()
+        self._login(self.portal_a)
+        page = self._get(f"/my/sdm/rebates/{growth[self.customer_a].id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("2 % from 10.00 % growth", page.text, "the tier table in growth")
+        self.assertIn("Growth over last year", page.text)
+        self.assertNotIn("No sales in the same period last year", page.text)
+        self._login(self.portal_b)
+        page = self._get(f"/my/sdm/rebates/{growth[self.customer_b].id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("No sales in the same period last year: no growth tier", page.text)
+        self.assertIn("None yet", page.text, "no tier reached")
 
     def test_rebate_pages(self):
         self._login(self.portal_a)

@@ -2,7 +2,7 @@ from datetime import date
 
 from lxml import etree
 
-from odoo import Command
+from odoo import Command, fields
 
 from .rebate_common import RebateCommon
 
@@ -67,3 +67,55 @@ class TestRebateProgressTiers(RebateCommon):
             for fname in ("next_threshold", "needed_for_next", "next_tier_id"):
                 for node in arch.xpath(f".//field[@name='{fname}']"):
                     self.assertEqual(node.get("invisible"), "top_tier_reached", fname)
+
+    def test_growth_tiers_progress_by_growth_over_last_year(self):
+        """Growth tiers are reached by the growth in % over the same period last year, not by the amount; the
+        estimate is what the settlement pays for the same figures."""
+        customers = self.customer_a | self.customer_b | self.customer_c
+        year = fields.Date.context_today(self.customer_a).year  # the running year: the progress is live
+        for partner, last_year, this_year in (
+            (self.customer_a, 10000, 10500),  # +5 %: below the first tier (10 %)
+            (self.customer_b, 10000, 12500),  # +25 %: the top tier (20 %)
+            (self.customer_c, 0, 3000),  # nothing last year: no growth, no tier
+        ):
+            if last_year:
+                self._invoice(date(year - 1, 1, 1), last_year, partner=partner)
+            self._invoice(date(year, 1, 1), this_year, partner=partner)
+        agreement = self._agreement(
+            growth="growth_tiers",
+            frequency="yearly",
+            date_start=date(year, 1, 1),
+            date_end=date(year, 12, 31),
+            tiers=((10, 2), (20, 4)),
+            partner_ids=[Command.set(customers.ids)],
+        )
+        ten, twenty = agreement.tier_ids.sorted("threshold")
+        progress = {p.partner_id: p for p in agreement.progress_ids}
+        below, top, new = progress[self.customer_a], progress[self.customer_b], progress[self.customer_c]
+
+        self.assertFalse(below.tier_id, "+5 % reaches no tier: 10,500 is not ≥ 10 (%)")
+        self.assertFalse(below.top_tier_reached)
+        self.assertEqual(below.next_tier_id, ten)
+        # The next tier starts at 10,000 × 1.10 = 11,000 sold: 500 still needed; 5 of 10 % growth: 50 %.
+        self.assertEqual((below.next_threshold, below.needed_for_next, below.progress_percent), (11000, 500, 50))
+        self.assertEqual(below.estimated_rebate, 0.0)
+        self.assertEqual((below.basis_value, below.last_year_value, below.growth_percent), (10500, 10000, 5))
+        self.assertEqual(below.next_tier_id.display_name, "2 % from 10.00 % growth")
+
+        self.assertEqual((top.growth_percent, top.tier_id, top.tier_threshold), (25, twenty, 12000))
+        self.assertTrue(top.top_tier_reached)
+        self.assertFalse(top.next_tier_id)
+        self.assertEqual((top.needed_for_next, top.progress_percent), (0.0, 100.0))
+        self.assertEqual(top.estimated_rebate, 500.0)  # 12,500 × 4 %
+
+        self.assertTrue(new.no_last_year, "no basis last year: growth cannot be measured")
+        self.assertEqual((new.basis_value, new.last_year_value, new.growth_percent), (3000, 0, 0))
+        self.assertFalse(new.tier_id or new.next_tier_id or new.top_tier_reached)
+        self.assertEqual((new.needed_for_next, new.progress_percent, new.estimated_rebate), (0.0, 0.0, 0.0))
+        self.assertFalse(below.no_last_year or top.no_last_year)
+
+        # The settlement engine pays what the progress estimates, for the same figures.
+        settlements = self._settle(agreement, fields.Date.context_today(agreement), "partial", validate=False)
+        paid = {s.partner_id: s.rebate_total for s in settlements}
+        for partner in customers:
+            self.assertEqual(paid.get(partner, 0.0), progress[partner].estimated_rebate, partner.name)
