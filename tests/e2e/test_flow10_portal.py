@@ -140,6 +140,7 @@ def test_flow10_portal(ui, admin, distributor, size):
     data = distributor
     portal = ui.login(data["login"], wait=".o_portal_my_home", locale="zh-CN")
     page = portal.page
+    page.locator(".o_portal_doc_spinner").wait_for(state="detached")  # the home's counters are in: cards shown
     portal.shot("home")
     home = page.locator(".o_portal_my_home").inner_text()
     for card in ("信用", "对账单", "返利", "渠道库存"):
