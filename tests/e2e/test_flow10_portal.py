@@ -9,7 +9,6 @@ import time
 
 import openpyxl
 import pytest
-
 from conftest import PASSWORD, USERS_TZ
 
 LIMIT = 50_000.0
@@ -197,16 +196,13 @@ def test_flow10_portal(ui, admin, distributor, size):
     assert template.ok, template.status
     book = openpyxl.load_workbook(io.BytesIO(template.body()))
     sheet = book.active
-    header = [cell.value for cell in sheet[1]] if sheet.max_row else []
-    header_row = 1
-    for number in range(1, min(sheet.max_row, 10) + 1):  # the header is under a title
-        values = [str(cell.value or "") for cell in sheet[number]]
-        if any("Stock" in value or "库存" in value for value in values) and any(
-            "Product" in value or "产品" in value for value in values
-        ):
-            header, header_row = values, number
-            break
-    stock_column = next(i for i, v in enumerate(header) if v in ("Stock on Hand", "库存数量", "现有库存")) + 1
+    # The header row is under a title and an instruction: the row whose cells name the columns (简体中文 here).
+    header_row, header = next(
+        (number, [str(cell.value or "") for cell in sheet[number]])
+        for number in range(1, min(sheet.max_row, 10) + 1)
+        if {"Product ID", "产品 ID"} & {str(cell.value or "") for cell in sheet[number]}
+    )
+    stock_column = next(i for i, v in enumerate(header) if v in ("Stock on Hand", "库存数量")) + 1
     date_column = next(i for i, v in enumerate(header) if v in ("Date", "日期")) + 1
     yesterday = data["today"] - datetime.timedelta(days=1)
     filled = False
