@@ -43,7 +43,9 @@ class TestTierMaths(BaseCase):
     def test_linear_curve_with_accelerator_and_cap(self):
         """Below 80 % nothing, 80→100 % linear from 50 to 100 %, above 100 % twice as fast, capped at 150 %."""
         points = [(80.0, 50.0, 0.0), (100.0, 100.0, 200.0)]
-        payouts = [tiers.curve_payout(points, a, tiers.LINEAR, cap=150.0) for a in (70.0, 80.0, 90.0, 100.0, 120.0, 200.0)]
+        payouts = [
+            tiers.curve_payout(points, a, tiers.LINEAR, cap=150.0) for a in (70.0, 80.0, 90.0, 100.0, 120.0, 200.0)
+        ]
         for got, expected in zip(payouts, (0.0, 50.0, 75.0, 100.0, 140.0, 150.0), strict=True):
             self.assertAlmostEqual(got, expected)
         # Without an accelerator the curve stays flat above its last point.
