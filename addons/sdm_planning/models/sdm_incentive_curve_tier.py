@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SdmIncentiveCurveTier(models.Model):
@@ -20,3 +20,7 @@ class SdmIncentiveCurveTier(models.Model):
         help="Rate per tier curves: payout points per 100 achievement points from here on. On the last point of a "
         "linear curve: how fast the payout grows above it (200: twice as fast as achievement).",
     )
+
+    @api.constrains("achievement_from", "payout_percent", "rate")
+    def _check_plan(self):
+        self.plan_id._sdm_check_from_line()

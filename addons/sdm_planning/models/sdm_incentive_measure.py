@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SdmIncentiveMeasure(models.Model):
@@ -22,3 +22,7 @@ class SdmIncentiveMeasure(models.Model):
     _sql_constraints = [
         ("measure_unique", "UNIQUE(plan_id, measure)", "A measure is counted once per incentive plan."),
     ]
+
+    @api.constrains("measure", "weight")
+    def _check_plan(self):
+        self.plan_id._sdm_check_from_line()

@@ -78,6 +78,22 @@ class SdmIncentivePlan(models.Model):
 
     # ------------------------------------------------------------------ checks
 
+    # Lines edited inside the plan (its form) are checked once all of them are written, by the plan's
+    # constraints; lines written on their own are checked by theirs (``_sdm_check_from_line``).
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = super(SdmIncentivePlan, self.with_context(sdm_incentive_plan_write=True)).create(vals_list)
+        return plans.with_env(self.env)
+
+    def write(self, vals):
+        return super(SdmIncentivePlan, self.with_context(sdm_incentive_plan_write=True)).write(vals)
+
+    def _sdm_check_from_line(self):
+        """The plan's checks, for measures and curve points written apart from the plan."""
+        if not self.env.context.get("sdm_incentive_plan_write"):
+            self._check_weights()
+            self._check_curve()
+
     @api.constrains("measure_ids")
     def _check_weights(self):
         for plan in self.filtered("measure_ids"):

@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .test_sales_plan import PlanCommon
 
@@ -150,6 +150,47 @@ class TestIncentivePlan(PlanCommon):
         with self.assertRaises(ValidationError):
             plan.write({"tier_ids": [Command.create({"achievement_from": 100.0, "payout_percent": 120.0})]})
         self.assertEqual(len(plan.tier_ids), 2)
+
+    def test_lines_written_on_their_own_are_checked_too(self):
+        """Weights edited together in the plan's form are checked once all are written; a line written on its
+        own is checked against its plan."""
+        plan = self._incentive(measures=[("invoiced", 60.0), ("collections", 40.0)])
+        invoiced, collections = plan.measure_ids.sorted("measure")[::-1]
+        plan.write(
+            {
+                "measure_ids": [
+                    Command.update(invoiced.id, {"weight": 50.0}),
+                    Command.update(collections.id, {"weight": 50.0}),
+                ]
+            }
+        )
+        self.assertEqual(plan.measure_ids.mapped("weight"), [50.0, 50.0])
+        with self.assertRaises(ValidationError) as caught:
+            invoiced.write({"weight": 40.0})
+        self.assertIn("90", str(caught.exception))
+        self.assertEqual(invoiced.weight, 50.0)
+        with self.assertRaises(ValidationError):
+            plan.tier_ids.sorted("achievement_from")[-1].write({"achievement_from": 80.0})
+        self.assertEqual(plan.tier_ids.sorted("achievement_from").mapped("achievement_from"), [80.0, 100.0])
+
+    def test_activation_needs_measures_and_a_curve(self):
+        plan = self._incentive(points=[], measures=[])
+        plan.measure_ids = False
+        with self.assertRaises(UserError):
+            plan.action_activate()
+        self.assertEqual(plan.state, "draft")
+        self._incentive().action_activate()
+
+    def test_other_company_plans_stay_apart(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        self.planner.company_ids |= other
+        plan = self._incentive()
+        self.assertFalse(
+            self.Incentive.with_user(self.planner)
+            .with_context(allowed_company_ids=other.ids)
+            .search([("id", "=", plan.id)])
+        )
+        self.assertEqual(self.Incentive.with_user(self.planner).search([("id", "=", plan.id)]), plan)
 
     def test_participants_see_their_own_managers_their_team_planners_and_finance_all(self):
         plan = self._incentive()
