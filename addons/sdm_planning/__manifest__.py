@@ -11,6 +11,7 @@
     "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
     "data": [
         "security/sdm_planning_security.xml",
+        "security/sdm_incentive_security.xml",
         "security/ir.model.access.csv",
         "data/sdm_planning_data.xml",
         "wizards/sdm_planning_wizard_views.xml",
@@ -18,6 +19,8 @@
         "views/sdm_my_plan_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_report_views.xml",
+        "views/sdm_incentive_plan_views.xml",
+        "views/sdm_incentive_participant_views.xml",
         "views/sdm_planning_menus.xml",
     ],
     "demo": [

@@ -3,6 +3,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
+from odoo.addons.sdm_sales.tools import tiers as tiers_maths
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, Query, format_date
 
@@ -307,7 +308,7 @@ class SdmRebateAgreement(models.Model):
     def _check_tiers(self):
         for agreement in self:
             thresholds = agreement.tier_ids.sorted("threshold").mapped("threshold")
-            if len(set(thresholds)) != len(thresholds):
+            if tiers_maths.duplicate_thresholds(thresholds):
                 raise ValidationError(
                     self.env._(
                         "%(agreement)s: two tiers start at the same threshold (%(thresholds)s); thresholds must "
@@ -457,23 +458,16 @@ class SdmRebateAgreement(models.Model):
     def _sdm_tier_reached(self, value):
         """The highest tier whose threshold ``value`` reaches; none for ``None`` (growth not measurable)."""
         self.ensure_one()
-        reached = self.env["sdm.rebate.tier"]
-        if value is None:
-            return reached
-        for tier in self.tier_ids.sorted("threshold"):
-            if value >= tier.threshold:
-                reached = tier
-        return reached
+        tiers = self.tier_ids.sorted("threshold")
+        index = tiers_maths.reached_index(tiers.mapped("threshold"), value)
+        return tiers[index] if index is not None else self.env["sdm.rebate.tier"]
 
     def _sdm_next_tier(self, value):
         """The lowest tier above ``value``; none for ``None`` (growth not measurable)."""
         self.ensure_one()
-        if value is None:
-            return self.env["sdm.rebate.tier"]
-        for tier in self.tier_ids.sorted("threshold"):
-            if tier.threshold > value:
-                return tier
-        return self.env["sdm.rebate.tier"]
+        tiers = self.tier_ids.sorted("threshold")
+        index = tiers_maths.next_index(tiers.mapped("threshold"), value)
+        return tiers[index] if index is not None else self.env["sdm.rebate.tier"]
 
     def _sdm_tier_basis(self, amount, qty, last_year=None):
         """A period's basis under the growth condition: (amount, qty, value counted, value the tier thresholds
@@ -510,18 +504,11 @@ class SdmRebateAgreement(models.Model):
                 return tier.amount_per_unit * (qty / value)
             return tier.rate / 100.0 * (amount / value)
 
-        if self.tier_method == "incremental" and self.growth != "growth_tiers":
-            rebate = 0.0
-            tiers = self.tier_ids.sorted("threshold")
-            for i, tier in enumerate(tiers):
-                upper = tiers[i + 1].threshold if i + 1 < len(tiers) else value
-                portion = min(value, upper) - tier.threshold
-                if portion > 0:
-                    rebate += portion * per_basis_unit(tier)
-        else:
-            rebate = value * per_basis_unit(reached)
-        if self.cap_amount:
-            rebate = min(rebate, self.cap_amount)
+        # Growth tiers are retroactive: the whole value at the tier its growth reaches.
+        incremental = self.tier_method == "incremental" and self.growth != "growth_tiers"
+        table = [(tier.threshold, per_basis_unit(tier)) for tier in self.tier_ids.sorted("threshold")]
+        rebate = tiers_maths.rate_amount(table, value, incremental, measure=tier_value)
+        rebate = tiers_maths.capped(rebate, self.cap_amount)
         return self.currency_id.round(rebate), value, reached
 
     def _sdm_progress_vals(self, amount, qty, last_year=None):
@@ -541,14 +528,11 @@ class SdmRebateAgreement(models.Model):
             """The basis value from which ``tier`` is earned."""
             return base * (1.0 + tier.threshold / 100.0) if growth_tiers else tier.threshold
 
-        if tier_value is None:
-            progress = 0.0
-        elif not next_tier:
-            progress = 100.0
-        elif next_tier.threshold > 0:
-            progress = 100.0 * tier_value / next_tier.threshold
-        else:  # a growth tier at 0 % or below: the way to it is measured in the basis
-            progress = 100.0 * value / basis_from(next_tier) if basis_from(next_tier) > 0 else 0.0
+        if next_tier and next_tier.threshold <= 0 and tier_value is not None:
+            # a growth tier at 0 % or below: the way to it is measured in the basis
+            progress = tiers_maths.progress_percent(value, basis_from(next_tier))
+        else:
+            progress = tiers_maths.progress_percent(tier_value, next_tier.threshold if next_tier else None)
         return {
             "basis_value": value,
             "last_year_value": base,
@@ -559,8 +543,8 @@ class SdmRebateAgreement(models.Model):
             "top_tier_reached": bool(tier) and not next_tier,
             "tier_threshold": basis_from(tier) if tier else 0.0,
             "next_threshold": basis_from(next_tier) if next_tier else 0.0,
-            "needed_for_next": max(basis_from(next_tier) - value, 0.0) if next_tier else 0.0,
-            "progress_percent": min(max(progress, 0.0), 100.0),
+            "needed_for_next": tiers_maths.still_needed(value, basis_from(next_tier) if next_tier else None),
+            "progress_percent": progress,
             "estimated_rebate": rebate,
         }
 

@@ -7,3 +7,7 @@ from . import sdm_sales_achievement_figure
 from . import sdm_allocation
 from . import sale_order
 from . import sdm_demo
+from . import sdm_incentive_plan
+from . import sdm_incentive_measure
+from . import sdm_incentive_curve_tier
+from . import sdm_incentive_participant

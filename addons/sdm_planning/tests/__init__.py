@@ -6,3 +6,4 @@ from . import test_achievement_units
 from . import test_migration
 from . import test_reader_language
 from . import test_analysis_numbers
+from . import test_incentive_plan

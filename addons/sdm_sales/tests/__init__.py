@@ -26,3 +26,4 @@ from . import test_aging
 from . import test_invoice_dispute
 from . import test_portal_channel_stock
 from . import test_portal_sales
+from . import test_tier_maths

@@ -1,0 +1,272 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.addons.sdm_sales.tools import tiers as tiers_maths
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
+
+# Achievement row figures (sdm.sales.achievement) each incentive measure reads: (actual, target).
+MEASURE_FIGURES = {
+    "invoiced": ("actual_amount", "target_amount"),
+    "collections": ("actual_collections", "target_collections"),
+    "margin": ("actual_margin", "target_margin"),
+}
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+class SdmIncentivePlan(models.Model):
+    """Sales incentive plan (销售激励 / 提成) of a company and fiscal year: pays participants a share of their target
+    incentive by a payout curve on their weighted achievement of the linked sales plan."""
+
+    _name = "sdm.incentive.plan"
+    _description = "Sales Incentive Plan"
+    _inherit = ["mail.thread"]
+    _order = "year desc, name"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    year = fields.Integer(string="Fiscal Year", required=True, tracking=True)
+    sales_plan_id = fields.Many2one(
+        "sdm.sales.plan",
+        required=True,
+        check_company=True,
+        tracking=True,
+        domain="[('company_id', '=', company_id), ('year', '=', year), ('state', '!=', 'superseded')]",
+        help="Achievement is read from this plan's achievement rows.",
+    )
+    period = fields.Selection(
+        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
+        default="quarter",
+        required=True,
+        tracking=True,
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active")], default="draft", required=True, tracking=True, copy=False
+    )
+    curve_type = fields.Selection(
+        [
+            ("linear", "Linear between points"),
+            ("steps", "Steps"),
+            ("rate", "Rate per tier"),
+        ],
+        default="linear",
+        required=True,
+        tracking=True,
+        help="Linear: straight lines between the points, above the last one its rate (an accelerator). Steps: the "
+        "payout of the point reached. Rate per tier: the achievement times the tier's rate.",
+    )
+    tier_method = fields.Selection(
+        [
+            ("retroactive", "Retroactive: all the achievement at the tier reached"),
+            ("incremental", "Incremental: each bracket at its own rate"),
+        ],
+        default="retroactive",
+        required=True,
+        tracking=True,
+        help="For rate per tier curves.",
+    )
+    cap_percent = fields.Float(
+        string="Cap (% of Target)",
+        tracking=True,
+        help="Most a participant earns, in % of the target incentive. 0: no cap.",
+    )
+    measure_ids = fields.One2many("sdm.incentive.measure", "plan_id", string="Measures", copy=True)
+    tier_ids = fields.One2many("sdm.incentive.curve.tier", "plan_id", string="Payout Curve", copy=True)
+    participant_ids = fields.One2many("sdm.incentive.participant", "plan_id", string="Participants", copy=True)
+
+    # ------------------------------------------------------------------ checks
+
+    # Lines edited inside the plan (its form) are checked once all of them are written, by the plan's
+    # constraints; lines written on their own are checked by theirs (``_sdm_check_from_line``).
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = super(SdmIncentivePlan, self.with_context(sdm_incentive_plan_write=True)).create(vals_list)
+        return plans.with_env(self.env)
+
+    def write(self, vals):
+        return super(SdmIncentivePlan, self.with_context(sdm_incentive_plan_write=True)).write(vals)
+
+    def _sdm_check_from_line(self):
+        """The plan's checks, for measures and curve points written apart from the plan."""
+        if not self.env.context.get("sdm_incentive_plan_write"):
+            self._check_weights()
+            self._check_curve()
+
+    @api.constrains("measure_ids")
+    def _check_weights(self):
+        for plan in self.filtered("measure_ids"):
+            total = sum(plan.measure_ids.mapped("weight"))
+            if float_compare(total, 100.0, precision_digits=2):
+                raise ValidationError(
+                    self.env._(
+                        "%(plan)s: the measure weights add up to %(total)s %%, not 100 %%.",
+                        plan=plan.display_name,
+                        total=f"{total:g}",
+                    )
+                )
+
+    @api.constrains("tier_ids", "cap_percent", "curve_type", "tier_method")
+    def _check_curve(self):
+        for plan in self:
+            starts = plan.tier_ids.mapped("achievement_from")
+            duplicates = tiers_maths.duplicate_thresholds(starts)
+            if duplicates:
+                raise ValidationError(
+                    self.env._(
+                        "%(plan)s: two points of the payout curve start at %(starts)s %%; each point needs its own "
+                        "achievement.",
+                        plan=plan.display_name,
+                        starts=", ".join(f"{start:g}" for start in duplicates),
+                    )
+                )
+            for tier in plan.tier_ids:
+                if min(tier.achievement_from, tier.payout_percent, tier.rate) < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "%(plan)s: the point from %(start)s %% cannot be negative (payout %(payout)s %%, "
+                            "rate %(rate)s %%).",
+                            plan=plan.display_name,
+                            start=f"{tier.achievement_from:g}",
+                            payout=f"{tier.payout_percent:g}",
+                            rate=f"{tier.rate:g}",
+                        )
+                    )
+            if plan.cap_percent < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(plan)s: the cap cannot be negative (got %(cap)s %%).",
+                        plan=plan.display_name,
+                        cap=f"{plan.cap_percent:g}",
+                    )
+                )
+            if plan.cap_percent and plan.tier_ids:
+                last = max(starts)
+                at_last = plan._sdm_payout(last, cap=False)
+                if plan.cap_percent < at_last:
+                    raise ValidationError(
+                        self.env._(
+                            "%(plan)s: the cap of %(cap)s %% is below the payout of %(payout)s %% at the curve's last "
+                            "point (%(start)s %% achievement).",
+                            plan=plan.display_name,
+                            cap=f"{plan.cap_percent:g}",
+                            payout=f"{at_last:g}",
+                            start=f"{last:g}",
+                        )
+                    )
+
+    @api.constrains("year", "sales_plan_id")
+    def _check_sales_plan_year(self):
+        for plan in self:
+            if plan.sales_plan_id.year != plan.year:
+                raise ValidationError(
+                    self.env._(
+                        "%(plan)s is for %(year)s but %(sales_plan)s is for %(plan_year)s.",
+                        plan=plan.display_name,
+                        year=plan.year,
+                        sales_plan=plan.sales_plan_id.display_name,
+                        plan_year=plan.sales_plan_id.year,
+                    )
+                )
+
+    def action_activate(self):
+        for plan in self:
+            if not plan.measure_ids or not plan.tier_ids:
+                raise UserError(
+                    self.env._("%(plan)s needs measures and a payout curve to be activated.", plan=plan.display_name)
+                )
+        self.write({"state": "active"})
+        return True
+
+    def action_draft(self):
+        self.write({"state": "draft"})
+        return True
+
+    # ------------------------------------------------------------------ maths
+
+    def _sdm_curve_points(self):
+        """The payout curve as the shared tier maths read it: ``(from, payout, rate)`` ascending."""
+        self.ensure_one()
+        return [
+            (tier.achievement_from, tier.payout_percent, tier.rate) for tier in self.tier_ids.sorted("achievement_from")
+        ]
+
+    def _sdm_payout(self, achievement_percent, cap=True):
+        """Payout in % of the target incentive at ``achievement_percent``, by the plan's curve (shared tier maths)."""
+        self.ensure_one()
+        return tiers_maths.curve_payout(
+            self._sdm_curve_points(),
+            achievement_percent,
+            self.curve_type,
+            incremental=self.tier_method == "incremental",
+            cap=self.cap_percent if cap else None,
+        )
+
+    def _sdm_period_dates(self, day):
+        """First and last day of the plan's period (month, quarter or the fiscal year) that holds ``day``,
+        counted from the start of the sales plan's fiscal year."""
+        self.ensure_one()
+        start = self.sales_plan_id.date_from
+        months = PERIOD_MONTHS[self.period]
+        elapsed = (day.year - start.year) * 12 + day.month - start.month
+        date_from = start + relativedelta(months=elapsed - elapsed % months)
+        return date_from, date_from + relativedelta(months=months, days=-1)
+
+    def _sdm_achievement_domain(self, participant, date_from, date_to):
+        """The achievement rows a participant is measured on: their own salesperson rows, or for a manager paid
+        on the team the rows of the branches and regions they manage."""
+        self.ensure_one()
+        domain = [
+            ("plan_id", "=", self.sales_plan_id.id),
+            ("month", ">=", date_from),
+            ("month", "<=", date_to),
+        ]
+        if participant.team_paid:
+            return [*domain, ("level", "in", ("branch", "region")), ("manager_id", "=", participant.user_id.id)]
+        return [*domain, ("level", "=", "salesperson"), ("user_id", "=", participant.user_id.id)]
+
+    def _sdm_estimate(self, participant, period):
+        """Where ``participant`` stands in the period holding the date ``period``: achievement per measure and
+        weighted, payout in % and as an amount of the target incentive, and the next point of the curve."""
+        self.ensure_one()
+        if not participant.user_id:
+            raise UserError(
+                self.env._(
+                    "%(plan)s: the participant %(participant)s names no user to estimate.",
+                    plan=self.display_name,
+                    participant=participant.display_name,
+                )
+            )
+        date_from, date_to = self._sdm_period_dates(period)
+        figures = [figure for measure in self.measure_ids for figure in MEASURE_FIGURES[measure.measure]]
+        Achievement = self.env["sdm.sales.achievement"]
+        sums = Achievement._read_group(
+            self._sdm_achievement_domain(participant, date_from, date_to),
+            aggregates=[f"{figure}:sum" for figure in figures],
+        )[0]
+        totals = dict(zip(figures, sums, strict=True))
+        measures = {}
+        weighted = 0.0
+        for measure in self.measure_ids:
+            actual, target = MEASURE_FIGURES[measure.measure]
+            achieved = 100.0 * totals[actual] / totals[target] if totals[target] else 0.0
+            measures[measure.measure] = achieved
+            weighted += achieved * measure.weight / 100.0
+        payout_percent = self._sdm_payout(weighted)
+        points = self._sdm_curve_points()
+        nxt = tiers_maths.next_index([point[0] for point in points], weighted)
+        next_from = points[nxt][0] if nxt is not None else None
+        currency = participant.currency_id
+        return {
+            "date_from": date_from,
+            "date_to": date_to,
+            "measures": measures,
+            "achievement": weighted,
+            "payout_percent": payout_percent,
+            "payout_amount": currency.round(participant.target_incentive * payout_percent / 100.0),
+            "next_achievement": next_from,
+            "next_payout_percent": self._sdm_payout(next_from) if next_from is not None else None,
+            "achievement_needed": tiers_maths.still_needed(weighted, next_from),
+            "progress_percent": tiers_maths.progress_percent(weighted, next_from),
+        }
