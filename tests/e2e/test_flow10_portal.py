@@ -98,6 +98,8 @@ def distributor(admin, world, make_customer, users_today):
         "sdm.price.notice",
         {
             "basis": "invoiced",
+            # in force ten days ago: channel stock reported after that is not locked by the notice
+            "effective_date": str(today - datetime.timedelta(days=10)),
             "product_line_ids": [(0, 0, {"product_id": product, "old_price": OLD, "new_price": NEW})],
         },
     )

@@ -198,6 +198,16 @@ class SdmChannelStock(models.Model):
                 for report in self
                 if not (report.product_id.sudo().sale_ok and report.product_id.sudo().active)
             ]
+            + [
+                self.env._(
+                    "%(report)s: %(product)s is a service: it has no stock to report (stock reported: %(qty)s).",
+                    report=report._sdm_label(),
+                    product=report.product_id.sudo().display_name,
+                    qty=report._sdm_number(report.quantity, dp="Product Unit of Measure"),
+                )
+                for report in self
+                if report.product_id.sudo().type == "service"
+            ]
         )
 
     @api.constrains("date")
@@ -483,8 +493,14 @@ class SdmChannelStock(models.Model):
 
     @api.model
     def _sdm_reportable_domain(self, domain=None):
-        """Products a customer may report: saleable ones of the current company (``_check_product_saleable``)."""
-        return [("sale_ok", "=", True), ("company_id", "in", [False, self.env.company.id]), *(domain or [])]
+        """Products a customer may report: saleable goods (not services, such as the settlement lines of credit
+        notes) of the current company (``_check_product_saleable``)."""
+        return [
+            ("sale_ok", "=", True),
+            ("type", "!=", "service"),
+            ("company_id", "in", [False, self.env.company.id]),
+            *(domain or []),
+        ]
 
     @api.model
     def _sdm_stock_template_columns(self):

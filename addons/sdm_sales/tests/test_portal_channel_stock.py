@@ -231,6 +231,22 @@ class TestPortalChannelStock(HttpCase):
             Stock.create(base)
         self.assertIn("already reported for that date", str(caught.exception))
 
+    def test_services_have_no_stock_to_report(self):
+        """A service the distributor was invoiced — e.g. the price compensation line of a credit note — is not
+        listed for reporting and cannot be reported: it holds no stock."""
+        service = self.env["product.product"].create({"name": "Price Compensation Line", "type": "service"})
+        self.env["sale.order"].create(
+            {"partner_id": self.dist_a.id, "order_line": [Command.create({"product_id": service.id})]}
+        ).action_confirm()
+        listed = self.Stock._sdm_customer_product_ids(self.dist_a)
+        self.assertIn(self.valve.id, listed)
+        self.assertNotIn(service.id, listed)
+        with self.assertRaises(UserError) as caught:
+            self.Stock.create(
+                {"partner_id": self.dist_a.id, "product_id": service.id, "date": self.today, "quantity": 1}
+            )
+        self.assertIn("is a service", str(caught.exception))
+
     # ------------------------------------------------------------------ replace only once confirmed
 
     def test_replacing_a_report_asks_first(self):
