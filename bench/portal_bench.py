@@ -113,8 +113,10 @@ def ensure_database(conf, db, source, fresh):
         subprocess.run(["dropdb", db], env=env, check=True)
     log(f"{db}: copying {source}")
     subprocess.run(["createdb", "-T", source, db], env=env, check=True)
-    log(f"{db}: installing sdm_finance")
-    command, kwargs = odoo_bin(conf, "-d", db, "-i", "sdm_finance", "--without-demo=all", "--stop-after-init")
+    log(f"{db}: installing sdm_finance, upgrading sdm_sales (the copy's may be older)")
+    command, kwargs = odoo_bin(
+        conf, "-d", db, "-i", "sdm_finance", "-u", "sdm_sales", "--without-demo=all", "--stop-after-init"
+    )
     subprocess.run(command, check=True, **kwargs)
     return True
 
@@ -291,6 +293,8 @@ def main():
             statuses = fetch_pages(base, args.db, user, args.repeat)
             time.sleep(1)  # the log line is written after the response
             rows = read_log(logfile, set(statuses), 0)
+            for path in set(statuses) - set(rows):
+                log(f"{path}: no request log line; last lines: {Path(logfile).read_text().splitlines()[-3:]}")
             Path(logfile).write_text("")  # the next user's lines only
             results[name] = {
                 path: {
