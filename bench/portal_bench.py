@@ -71,7 +71,7 @@ COUNTERS = [
 ]
 # "GET /my/sdm/credit HTTP/1.1" 200 - 45 0.030 0.120
 REQUEST_LOG = re.compile(
-    r'"GET (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d+) - (?P<queries>\d+) (?P<sql>[\d.]+) (?P<rest>[\d.]+)'
+    r'"(?:GET|POST) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d+) - (?P<queries>\d+) (?P<sql>[\d.]+) (?P<rest>[\d.]+)'
 )
 
 
