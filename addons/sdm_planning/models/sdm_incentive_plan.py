@@ -14,6 +14,16 @@ MEASURE_FIGURES = {
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
+def _number(value):
+    """A percentage as people write it in messages (120, 87.5), outside the translated call: the term extractor
+    cannot read an f-string among the arguments of ``_()``."""
+    return f"{value:g}"
+
+
+def _numbers(values):
+    return ", ".join(_number(value) for value in values)
+
+
 class SdmIncentivePlan(models.Model):
     """Sales incentive plan (销售激励 / 提成) of a company and fiscal year: pays participants a share of their target
     incentive by a payout curve on their weighted achievement of the linked sales plan."""
@@ -103,7 +113,7 @@ class SdmIncentivePlan(models.Model):
                     self.env._(
                         "%(plan)s: the measure weights add up to %(total)s %%, not 100 %%.",
                         plan=plan.display_name,
-                        total=f"{total:g}",
+                        total=_number(total),
                     )
                 )
 
@@ -118,7 +128,7 @@ class SdmIncentivePlan(models.Model):
                         "%(plan)s: two points of the payout curve start at %(starts)s %%; each point needs its own "
                         "achievement.",
                         plan=plan.display_name,
-                        starts=", ".join(f"{start:g}" for start in duplicates),
+                        starts=_numbers(duplicates),
                     )
                 )
             for tier in plan.tier_ids:
@@ -128,9 +138,9 @@ class SdmIncentivePlan(models.Model):
                             "%(plan)s: the point from %(start)s %% cannot be negative (payout %(payout)s %%, "
                             "rate %(rate)s %%).",
                             plan=plan.display_name,
-                            start=f"{tier.achievement_from:g}",
-                            payout=f"{tier.payout_percent:g}",
-                            rate=f"{tier.rate:g}",
+                            start=_number(tier.achievement_from),
+                            payout=_number(tier.payout_percent),
+                            rate=_number(tier.rate),
                         )
                     )
             if plan.cap_percent < 0:
@@ -138,7 +148,7 @@ class SdmIncentivePlan(models.Model):
                     self.env._(
                         "%(plan)s: the cap cannot be negative (got %(cap)s %%).",
                         plan=plan.display_name,
-                        cap=f"{plan.cap_percent:g}",
+                        cap=_number(plan.cap_percent),
                     )
                 )
             if plan.cap_percent and plan.tier_ids:
@@ -150,9 +160,9 @@ class SdmIncentivePlan(models.Model):
                             "%(plan)s: the cap of %(cap)s %% is below the payout of %(payout)s %% at the curve's last "
                             "point (%(start)s %% achievement).",
                             plan=plan.display_name,
-                            cap=f"{plan.cap_percent:g}",
-                            payout=f"{at_last:g}",
-                            start=f"{last:g}",
+                            cap=_number(plan.cap_percent),
+                            payout=_number(at_last),
+                            start=_number(last),
                         )
                     )
 
