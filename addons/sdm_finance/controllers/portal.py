@@ -23,14 +23,10 @@ class SdmFinancePortal(SdmCustomerPortal):
         partner = self._sdm_portal_partner()
         if "sdm_statement_count" in counters:
             Statement = request.env["sdm.customer.statement"]
-            values["sdm_statement_count"] = (
-                Statement.search_count(Statement._sdm_portal_domain(partner)) if Statement.has_access("read") else 0
-            )
+            values["sdm_statement_count"] = self._sdm_portal_count(Statement, Statement._sdm_portal_domain(partner))
         if "sdm_agreement_count" in counters:
             Agreement = request.env["sdm.rebate.agreement"]
-            values["sdm_agreement_count"] = (
-                Agreement.search_count(Agreement._sdm_portal_domain(partner)) if Agreement.has_access("read") else 0
-            )
+            values["sdm_agreement_count"] = self._sdm_portal_count(Agreement, Agreement._sdm_portal_domain(partner))
         return values
 
     # ------------------------------------------------------------------ statements

@@ -19,6 +19,11 @@ class SdmCustomerPortal(CustomerPortal):
 
     _sdm_items_per_page = 20
 
+    def _sdm_portal_count(self, model, domain):
+        """A ``/my`` counter: how many records of ``model`` (a recordset, its context kept) in ``domain`` the portal
+        user reads — 0 for a user without access to the model."""
+        return model.search_count(domain) if model.has_access("read") else 0
+
     def _sdm_portal_partner(self):
         """The distributor whose data the logged-in contact sees: its commercial partner, in the request's
         environment (``env.user`` is a superuser record: reading through it would bypass the record rules)."""
@@ -32,19 +37,16 @@ class SdmCustomerPortal(CustomerPortal):
         if "sdm_credit_count" in counters:
             values["sdm_credit_count"] = self._sdm_portal_credit_card(partner)
         if "sdm_invoice_count" in counters:
-            Aging = self._sdm_portal_aging_model(partner)
-            values["sdm_invoice_count"] = (
-                Aging.search_count([("partner_id", "=", partner.id)]) if Aging.has_access("read") else 0
+            values["sdm_invoice_count"] = self._sdm_portal_count(
+                self._sdm_portal_aging_model(partner), [("partner_id", "=", partner.id)]
             )
         if "sdm_notice_count" in counters:
-            Notice = partner.env["sdm.price.notice"]
-            values["sdm_notice_count"] = (
-                Notice.search_count(self._sdm_portal_notice_domain(partner)) if Notice.has_access("read") else 0
+            values["sdm_notice_count"] = self._sdm_portal_count(
+                partner.env["sdm.price.notice"], self._sdm_portal_notice_domain(partner)
             )
         if "sdm_balance_count" in counters:
-            Balance = partner.env["sdm.customer.balance"]
-            values["sdm_balance_count"] = (
-                Balance.search_count(self._sdm_portal_balance_domain(partner)) if Balance.has_access("read") else 0
+            values["sdm_balance_count"] = self._sdm_portal_count(
+                partner.env["sdm.customer.balance"], self._sdm_portal_balance_domain(partner)
             )
         return values
 

@@ -18,9 +18,8 @@ class SdmChannelStockPortal(SdmCustomerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "sdm_channel_stock_count" in counters:
-            Stock = request.env["sdm.channel.stock"]
-            values["sdm_channel_stock_count"] = (
-                Stock.search_count(self._sdm_channel_stock_domain()) if Stock.has_access("read") else 0
+            values["sdm_channel_stock_count"] = self._sdm_portal_count(
+                request.env["sdm.channel.stock"], self._sdm_channel_stock_domain()
             )
         return values
 
@@ -98,14 +97,21 @@ class SdmChannelStockPortal(SdmCustomerPortal):
             return float(str(value).replace(",", "").strip() or 0.0)
         except ValueError as error:
             raise UserError(
-                request.env._("%(product)s: “%(value)s” is not a number.", product=product.display_name, value=value)
+                request.env._("%(product)s: “%(value)s” is not a number.", product=product, value=value)
             ) from error
+
+    def _sdm_portal_products(self, partner):
+        """The products ``partner`` reports, readable by its contact (portal users cannot read the catalogue): only
+        those its orders, invoices and earlier reports name (``_sdm_customer_product_ids``) — never any other id a
+        request carries."""
+        ids = request.env["sdm.channel.stock"]._sdm_customer_product_ids(partner)
+        return request.env["product.product"].sudo().browse(ids)
 
     def _sdm_channel_stock_form_lines(self, post):
         """The report lines of the form: ``product_<i>`` with ``quantity_<i>``, ``sold_<i>``, ``note_<i>`` and
         ``date_<i>`` (default: the form's ``date``); a line whose quantities are both empty is not reported."""
         default_date = self._sdm_form_date(post.get("date")) if post.get("date") else None
-        Product = request.env["product.product"].sudo()
+        products = {product.id: product for product in self._sdm_portal_products(self._sdm_portal_partner())}
         lines = []
         for key, value in post.items():
             if not key.startswith("product_") or not key[len("product_") :].isdigit() or not str(value).isdigit():
@@ -114,14 +120,15 @@ class SdmChannelStockPortal(SdmCustomerPortal):
             quantity, sold = post.get(f"quantity_{index}", ""), post.get(f"sold_{index}", "")
             if not str(quantity).strip() and not str(sold).strip():
                 continue
-            product = Product.browse(int(value))
+            # Another id is left to the model's rules, which refuse it by its id.
+            label = products[int(value)].display_name if int(value) in products else value
             line_date = post.get(f"date_{index}")
             lines.append(
                 {
-                    "product_id": product.id,
+                    "product_id": int(value),
                     "date": self._sdm_form_date(line_date) if line_date else default_date,
-                    "quantity": self._sdm_form_number(quantity, product),
-                    "quantity_sold": self._sdm_form_number(sold, product),
+                    "quantity": self._sdm_form_number(quantity, label),
+                    "quantity_sold": self._sdm_form_number(sold, label),
                     "note": post.get(f"note_{index}") or False,
                 }
             )
@@ -136,7 +143,7 @@ class SdmChannelStockPortal(SdmCustomerPortal):
         count = Stock.search_count(self._sdm_channel_stock_domain())
         pager = portal_pager(url="/my/sdm/channel-stock", total=count, page=page, step=PAGE_SIZE)
         history = Stock._sdm_portal_history(partner, offset=pager["offset"], limit=PAGE_SIZE)
-        products = request.env["product.product"].sudo().browse(Stock._sdm_customer_product_ids(partner))
+        products = self._sdm_portal_products(partner)
         return {
             "pager": pager,
             "reports": history["reports"],
@@ -151,12 +158,8 @@ class SdmChannelStockPortal(SdmCustomerPortal):
         today = fields.Date.context_today(request.env.user)
         confirm_products = {}
         if confirm:
-            confirm_products = {
-                product.id: product
-                for product in request.env["product.product"]
-                .sudo()
-                .browse([line["product_id"] for line in confirm["lines"]])
-            }
+            # Products already reported: among the distributor's own.
+            confirm_products = {product.id: product for product in self._sdm_portal_products(partner)}
         values.update(
             {
                 "page_name": "sdm_channel_stock",
