@@ -102,17 +102,18 @@ class SdmIncentiveSettlement(models.Model):
             return existing
         if refresh:
             self.env["sdm.sales.achievement"]._sdm_refresh(plan._sdm_current_sales_plan())
-        settlement = self.create(
-            {
-                "plan_id": plan.id,
-                "company_id": plan.company_id.id,
-                "settlement_type": settlement_type,
-                "date_from": date_from,
-                "date_to": date_to,
-            }
-        )
-        settlement._sdm_assign_number("sdm.incentive.settlement")
-        settlement._sdm_compute()
+        with self.env.cr.savepoint():  # a settlement refused while computed (a true-up too early) leaves nothing
+            settlement = self.create(
+                {
+                    "plan_id": plan.id,
+                    "company_id": plan.company_id.id,
+                    "settlement_type": settlement_type,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                }
+            )
+            settlement._sdm_assign_number("sdm.incentive.settlement")
+            settlement._sdm_compute()
         return settlement
 
     def _sdm_check_settler(self):

@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -169,6 +170,55 @@ class TestIncentiveSettlement(IncentiveCommon):
         self._lock(february)
         march = self._settle(plan, date(2026, 3, 1))
         self.assertFalse(self._line(march, self.user_sales_a, "clawback"), "taken back once")
+
+    def test_clawback_of_a_bad_debt_write_off(self):
+        """1,000 invoiced in January paid out 2,000 (100 % of 2,000); in March 600 of it is written off as bad
+        debt (an entry matched with the invoice, posted to the bad-debt account): 2,000 × 600 / 1,000 = 1,200
+        taken back in March; matched with an account that is no bad debt, it is no loss."""
+        bad_debts = self.env["account.account"].create(
+            {"name": "Bad Debts", "code": "660099", "account_type": "expense"}
+        )
+        plan = self._active(
+            period="month",
+            clawback_months=1,
+            participant_ids=[Command.create({"user_id": self.user_sales_a.id, "target_incentive": 2000.0})],
+        )
+        invoice = self._invoice(self.customer_a, self.user_sales_a, self.branch_sh, date(2026, 1, 10), 10)
+        self._row(self.user_sales_a, date(2026, 1, 1), 1000.0, 1000.0)
+        self._lock(self._settle(plan, date(2026, 1, 1)))
+        receivable = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": date(2026, 3, 5),
+                "line_ids": [
+                    Command.create(
+                        {"account_id": bad_debts.id, "partner_id": self.customer_a.id, "debit": 600.0, "credit": 0.0}
+                    ),
+                    Command.create(
+                        {
+                            "account_id": receivable.account_id.id,
+                            "partner_id": self.customer_a.id,
+                            "debit": 0.0,
+                            "credit": 600.0,
+                        }
+                    ),
+                ],
+            }
+        )
+        entry.action_post()
+        (receivable | entry.line_ids.filtered(lambda line: line.account_id == receivable.account_id)).reconcile()
+        Company = type(self.env["res.company"])
+        self._lock(self._settle(plan, date(2026, 2, 1)))
+        with patch.object(Company, "_sdm_bad_debt_accounts", lambda company: bad_debts):
+            march = self._settle(plan, date(2026, 3, 1))
+        clawback = self._line(march, self.user_sales_a, "clawback")
+        self.assertEqual(clawback.amount, -1200.0)
+        self.assertEqual((clawback.invoice_id, clawback.event_move_id), (invoice, entry))
+        march.with_user(self.planner).action_recompute()
+        self.assertFalse(
+            self._line(march, self.user_sales_a, "clawback"), "a match with an account that is no bad debt is no loss"
+        )
 
     def test_manager_paid_on_team_achievement(self):
         """The Shanghai branch leader: 2,400 of 2,000 (120 %) → 140 % of 5,000 = 7,000; the branch's invoice is
