@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .sdm_incentive_plan import _number
+
 
 class SdmIncentiveGate(models.Model):
     """A gate of an incentive plan: below this achievement of a measure (e.g. 70 % of collections) the period
@@ -32,6 +34,6 @@ class SdmIncentiveGate(models.Model):
                         "%(plan)s: the gate on %(measure)s cannot be negative (got %(minimum)s %%).",
                         plan=gate.plan_id.display_name,
                         measure=dict(gate._fields["measure"]._description_selection(self.env))[gate.measure],
-                        minimum=f"{gate.minimum_percent:g}",
+                        minimum=_number(gate.minimum_percent),
                     )
                 )
