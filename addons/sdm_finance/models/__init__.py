@@ -31,3 +31,5 @@ from . import res_config_settings_receivables
 from . import sdm_ar_adjustment
 from . import sdm_ar_adjustment_execute
 from . import account_move_adjustment
+from . import sdm_expense_type
+from . import sdm_sales_expense

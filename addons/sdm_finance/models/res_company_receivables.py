@@ -34,5 +34,13 @@ class ResCompany(models.Model):
         help="Adjustments of a larger amount wait for an SDM Administrator's approval. 0: none needs it.",
     )
 
+    sdm_expense_journal_id = fields.Many2one(
+        "account.journal",
+        string="Sales Expenses Journal",
+        domain="[('type', '=', 'general'), ('company_id', '=', id)]",
+        help="Journal of the entries of sales expenses (borne: expense against payable; advanced for a customer: "
+        "the customer's receivable).",
+    )
+
     def _sdm_bad_debt_accounts(self):
         return super()._sdm_bad_debt_accounts() | self.sdm_ar_bad_debt_account_id

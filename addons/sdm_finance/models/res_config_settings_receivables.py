@@ -11,3 +11,4 @@ class ResConfigSettings(models.TransientModel):
     sdm_ar_writeoff_tolerance = fields.Monetary(related="company_id.sdm_ar_writeoff_tolerance", readonly=False)
     sdm_ar_bad_debt_account_id = fields.Many2one(related="company_id.sdm_ar_bad_debt_account_id", readonly=False)
     sdm_ar_approval_amount = fields.Monetary(related="company_id.sdm_ar_approval_amount", readonly=False)
+    sdm_expense_journal_id = fields.Many2one(related="company_id.sdm_expense_journal_id", readonly=False)

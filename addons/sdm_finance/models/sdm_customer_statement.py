@@ -9,6 +9,7 @@ LINE_TYPES = [
     ("refund", "Credit Note"),
     ("rebate", "Rebate"),
     ("compensation", "Price Compensation"),
+    ("expense", "Expense Advanced for You"),
     ("receipt", "Receipt"),
     ("adjustment", "Adjustment"),
 ]
@@ -111,6 +112,13 @@ class SdmCustomerStatement(models.Model):
                 "rebate",
             ),
             (SQL("m.sdm_price_notice_id IS NOT NULL"), "compensation"),
+            (
+                SQL(
+                    "m.id IN (SELECT move_id FROM sdm_sales_expense WHERE move_id IS NOT NULL"
+                    " UNION ALL SELECT reversal_move_id FROM sdm_sales_expense WHERE reversal_move_id IS NOT NULL)"
+                ),
+                "expense",
+            ),
             (SQL("m.move_type = 'out_invoice'"), "invoice"),
             (SQL("m.move_type = 'out_refund'"), "refund"),
             (receipt, "receipt"),

@@ -15,3 +15,4 @@ from . import test_ar_adjustment_concurrency
 from . import test_writeoff_rules
 from . import test_writeoff_concurrency
 from . import test_portal_finance
+from . import test_sales_expense
