@@ -57,6 +57,8 @@ class SdmIncentiveSettlement(models.Model):
         if self.settlement_type == "period":
             Line.create(self._sdm_deduction_vals(lines))
             Line.create(self._sdm_clawback_vals())
+        self.invalidate_recordset(["line_ids"])
+        self._compute_amount_total()  # also when the lines deleted above are not replaced
         return lines
 
     # ------------------------------------------------------------------ true-up
