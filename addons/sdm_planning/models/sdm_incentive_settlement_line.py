@@ -48,7 +48,7 @@ class SdmIncentiveSettlementLine(models.Model):
     clawed_line_id = fields.Many2one(
         "sdm.incentive.settlement.line", string="Taken Back From", index="btree_not_null", ondelete="restrict"
     )
-    invoice_id = fields.Many2one("account.move", string="Invoice", index="btree_not_null")
+    invoice_id = fields.Many2one("account.move", index="btree_not_null")
     event_move_id = fields.Many2one(
         "account.move", string="Refund or Write-off", index="btree_not_null", help="What the clawback takes back."
     )
