@@ -101,12 +101,7 @@ class TestIncentiveOutputs(IncentiveCommon):
         return {row[0]: dict(zip(AMOUNT_COLUMNS, row[6:], strict=True)) | {"row": row} for row in rows}
 
     def _html(self, user, lines):
-        return (
-            self.env["ir.actions.report"]
-            .with_user(user)
-            ._render_qweb_html(STATEMENT, lines.ids)[0]
-            .decode()
-        )
+        return self.env["ir.actions.report"].with_user(user)._render_qweb_html(STATEMENT, lines.ids)[0].decode()
 
     # ------------------------------------------------------------------ payroll
 
@@ -146,7 +141,8 @@ class TestIncentiveOutputs(IncentiveCommon):
             "60.0",  # collections achievement, the curve's payout
             "10,000.00",  # target incentive
             "6,000.00",
-            "100.00",  # the deduction
+            "-\ufeff100.00",  # the deduction (Odoo keeps the minus with the number)
+            "-\ufeff50.00",  # the correction
             "Sample order returned",
             "Trade fair bonus",
             "5,850.00",  # Sales A's total
