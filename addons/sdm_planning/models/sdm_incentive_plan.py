@@ -120,6 +120,7 @@ class SdmIncentivePlan(models.Model):
         "account.account",
         string="Incentive Expense Account",
         check_company=True,
+        domain="[('deprecated', '=', False)]",
         tracking=True,
         help="Debited with the total of a locked settlement (credited when the total is negative).",
     )
@@ -127,6 +128,7 @@ class SdmIncentivePlan(models.Model):
         "account.account",
         string="Accrued Payroll Account",
         check_company=True,
+        domain="[('deprecated', '=', False)]",
         tracking=True,
         help="Credited with the total of a locked settlement, until payroll pays it.",
     )

@@ -204,6 +204,16 @@ class TestIncentiveOutputs(IncentiveCommon):
         self.assertAlmostEqual(by_label["Weighted Achievement"][1], 0.84)
         self.assertEqual(by_label["Invoiced"][1:3], (1000.0, 1))
         self.assertIn("Sample order returned", [row[2] for row in cells])
+        # From the lines list: the selected lines' people only.
+        lines_a = settlement.line_ids.filtered(lambda line: line.user_id == self.user_sales_a)
+        wizard = (
+            self.env["sdm.incentive.statement"]
+            .with_user(self.planner)
+            .with_context(active_model="sdm.incentive.settlement.line", active_ids=lines_a.ids)
+            .create({})
+        )
+        self.assertEqual(wizard.line_ids, lines_a)
+        self.assertEqual(self._download(wizard.action_export()).sheetnames, ["Sales A"])
 
     def test_year_statement_of_one_person(self):
         """Two locked quarters of Sales A in one statement: Q1 5,850, Q2 nothing (no achievement)."""

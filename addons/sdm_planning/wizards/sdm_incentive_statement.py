@@ -1,6 +1,6 @@
 import re
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 # Characters a worksheet name cannot hold.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -25,7 +25,7 @@ class SdmIncentiveStatement(models.TransientModel):
     def default_get(self, fields_list):
         vals = super().default_get(fields_list)
         if self.env.context.get("active_model") == "sdm.incentive.settlement.line" and "line_ids" in fields_list:
-            vals["line_ids"] = [fields.Command.set(self.env.context.get("active_ids") or [])]
+            vals["line_ids"] = [Command.set(self.env.context.get("active_ids") or [])]
         return vals
 
     def _sdm_lines(self):
