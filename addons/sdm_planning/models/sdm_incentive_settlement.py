@@ -252,9 +252,22 @@ class SdmIncentiveSettlement(models.Model):
             "view_mode": "form",
         }
 
+    def _sdm_check_payroll(self):
+        """Payroll is paid from approved or locked settlements only."""
+        for settlement in self:
+            if settlement.state not in ("approved", "locked"):
+                raise UserError(
+                    self.env._(
+                        "%(settlement)s is %(state)s: the payroll file is made of approved or locked settlements only.",
+                        settlement=settlement.display_name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[settlement.state],
+                    )
+                )
+
     def action_payroll_xlsx(self):
         """The payroll file: one row per person, the amounts by line type and the total."""
         self.ensure_one()
+        self._sdm_check_payroll()
         return self.env["sdm.incentive.payroll.xlsx"].create({"settlement_id": self.id}).action_export()
 
     def _sdm_statement_lines(self):

@@ -110,6 +110,7 @@ class TestIncentiveOutputs(IncentiveCommon):
         with self.assertRaises(UserError) as caught:
             settlement.with_user(self.finance).action_payroll_xlsx()
         self.assertIn(settlement.name, str(caught.exception), "a draft is refused, naming it")
+        self.assertFalse(self.env["sdm.incentive.payroll.xlsx"].search([]), "nothing written")
         self._approve(settlement)
         rows = self._payroll_rows(settlement)
         self.assertEqual(list(rows), ["Sales A", "Sales B", "Total"], "one row per person, then the total")

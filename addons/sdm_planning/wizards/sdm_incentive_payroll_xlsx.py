@@ -1,9 +1,6 @@
 from collections import defaultdict
 
 from odoo import fields, models
-from odoo.exceptions import UserError
-
-PAYROLL_STATES = ("approved", "locked")
 
 
 class SdmIncentivePayrollXlsx(models.TransientModel):
@@ -37,14 +34,7 @@ class SdmIncentivePayrollXlsx(models.TransientModel):
         """One row per person: the amounts by line type from one grouped query."""
         self.ensure_one()
         settlement = self.settlement_id
-        if settlement.state not in PAYROLL_STATES:
-            raise UserError(
-                self.env._(
-                    "%(settlement)s is %(state)s: the payroll file is made of approved or locked settlements only.",
-                    settlement=settlement.display_name,
-                    state=dict(settlement._fields["state"]._description_selection(self.env))[settlement.state],
-                )
-            )
+        settlement._sdm_check_payroll()
         currency = settlement.currency_id
         amounts = defaultdict(dict)
         for user, line_type, amount in self.env["sdm.incentive.settlement.line"]._read_group(
