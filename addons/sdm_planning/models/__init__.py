@@ -16,3 +16,5 @@ from . import sdm_incentive_settlement
 from . import sdm_incentive_settlement_compute
 from . import sdm_incentive_settlement_line
 from . import sdm_incentive_settlement_source
+from . import sdm_incentive_settlement_accounting
+from . import sdm_incentive_statement

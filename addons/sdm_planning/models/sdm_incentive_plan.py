@@ -109,6 +109,29 @@ class SdmIncentivePlan(models.Model):
         help="Invoices refunded or written off as bad debt within this many months after the settlement that "
         "paid them out are taken back, as negative lines of the next settlement. 0: no clawback.",
     )
+    journal_id = fields.Many2one(
+        "account.journal",
+        check_company=True,
+        tracking=True,
+        domain="[('type', '=', 'general')]",
+        help="With the two accounts: each locked settlement posts its total in this journal.",
+    )
+    expense_account_id = fields.Many2one(
+        "account.account",
+        string="Incentive Expense Account",
+        check_company=True,
+        domain="[('deprecated', '=', False)]",
+        tracking=True,
+        help="Debited with the total of a locked settlement (credited when the total is negative).",
+    )
+    accrual_account_id = fields.Many2one(
+        "account.account",
+        string="Accrued Payroll Account",
+        check_company=True,
+        domain="[('deprecated', '=', False)]",
+        tracking=True,
+        help="Credited with the total of a locked settlement, until payroll pays it.",
+    )
     settlement_ids = fields.One2many("sdm.incentive.settlement", "plan_id", string="Settlements", readonly=True)
     settlement_count = fields.Integer(compute="_compute_settlement_count")
 
@@ -245,8 +268,33 @@ class SdmIncentivePlan(models.Model):
                 raise UserError(
                     self.env._("%(plan)s needs measures and a payout curve to be activated.", plan=plan.display_name)
                 )
+        self._sdm_check_accounting()
         self.write({"state": "active"})
         return True
+
+    def _sdm_accounting_fields(self):
+        return ("journal_id", "expense_account_id", "accrual_account_id")
+
+    def _sdm_posts_entries(self):
+        """Whether this plan's locked settlements post a journal entry: all three accounting fields set."""
+        self.ensure_one()
+        return all(self[name] for name in self._sdm_accounting_fields())
+
+    def _sdm_check_accounting(self):
+        """The journal entry needs the journal and both accounts, or none of them: a plan set up halfway is
+        refused, naming what is missing."""
+        for plan in self:
+            names = plan._sdm_accounting_fields()
+            missing = [name for name in names if not plan[name]]
+            if missing and len(missing) < len(names):
+                raise UserError(
+                    self.env._(
+                        "%(plan)s: to post the incentive entry, set %(missing)s as well (or clear the journal and "
+                        "the accounts).",
+                        plan=plan.display_name,
+                        missing=", ".join(plan._fields[name]._description_string(self.env) for name in missing),
+                    )
+                )
 
     def action_draft(self):
         self.write({"state": "draft"})

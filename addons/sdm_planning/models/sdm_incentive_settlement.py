@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 SETTLEMENT_TYPES = [
@@ -48,6 +48,16 @@ class SdmIncentiveSettlement(models.Model):
         readonly=True, copy=False, tracking=True, help="Paid out: the clawback window starts on this day."
     )
     note = fields.Text(help="Why this adjustment settlement was made.")
+    move_id = fields.Many2one(
+        "account.move",
+        string="Journal Entry",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        groups="account.group_account_invoice",
+        help="Posted on lock when the plan names a journal and the expense and accrued payroll accounts.",
+    )
 
     def init(self):
         # One period (and one true-up) settlement per plan and period, whoever runs it and however often:
@@ -231,3 +241,50 @@ class SdmIncentiveSettlement(models.Model):
         action["domain"] = [("settlement_id", "=", self.id)]
         action["context"] = {"search_default_group_user": 1}
         return action
+
+    # ------------------------------------------------------------------ outputs
+
+    def action_open_move(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+        }
+
+    def _sdm_check_payroll(self):
+        """Payroll is paid from approved or locked settlements only."""
+        for settlement in self:
+            if settlement.state not in ("approved", "locked"):
+                raise UserError(
+                    self.env._(
+                        "%(settlement)s is %(state)s: the payroll file is made of approved or locked settlements only.",
+                        settlement=settlement.display_name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[settlement.state],
+                    )
+                )
+
+    def action_payroll_xlsx(self):
+        """The payroll file: one row per person, the amounts by line type and the total."""
+        self.ensure_one()
+        self._sdm_check_payroll()
+        return self.env["sdm.incentive.payroll.xlsx"].create({"settlement_id": self.id}).action_export()
+
+    def _sdm_statement_lines(self):
+        """The lines of these settlements the reader may see (a salesperson: their own)."""
+        return self.env["sdm.incentive.settlement.line"]._sdm_statement_lines([("settlement_id", "in", self.ids)])
+
+    def action_print_statements(self):
+        """One statement per participant (PDF)."""
+        return self.env.ref("sdm_planning.action_report_sdm_incentive_statement").report_action(
+            self._sdm_statement_lines()
+        )
+
+    def action_statements_xlsx(self):
+        """One statement per participant (XLSX, a sheet each)."""
+        self.ensure_one()
+        wizard = self.env["sdm.incentive.statement"].create(
+            {"line_ids": [Command.set(self._sdm_statement_lines().ids)]}
+        )
+        return wizard.action_export()

@@ -1,0 +1,1 @@
+from . import sdm_incentive_statement
