@@ -9,3 +9,4 @@ from . import test_analysis_numbers
 from . import test_incentive_plan
 from . import test_incentive_settlement
 from . import test_incentive_settlement_concurrency
+from . import test_incentive_estimate
