@@ -148,7 +148,9 @@ class TestIncentiveEstimate(IncentiveCommon):
         self.assertAlmostEqual(own.achievement, 80.0)
         self.assertEqual(own.payout_amount, 3000.0)
         self.assertEqual(own.next_step, "20 % more to reach 100 % payout")
+        self.assertEqual(own.display_name, "Salesforce 2026")
         team = {row.user_id: row for row in rows[1:]}
+        self.assertEqual(team[self.user_sales_a].display_name, "Salesforce 2026 – Sales A")
         self.assertFalse(any(row.is_mine for row in team.values()))
         self.assertEqual(team[self.user_sales_a].payout_amount, 7500.0)
         self.assertEqual(team[self.user_sales_c].payout_amount, 14000.0)

@@ -45,6 +45,12 @@ class SdmIncentiveEstimate(models.TransientModel):
     gate_failed = fields.Boolean(string="Gate Not Met", readonly=True)
     gate_note = fields.Char(string="Gate", readonly=True)
 
+    @api.depends("plan_id", "user_id", "is_mine")
+    def _compute_display_name(self):
+        for row in self:
+            names = [row.plan_id.display_name] if row.is_mine else [row.plan_id.display_name, row.user_id.name]
+            row.display_name = " – ".join(name for name in names if name)
+
     @api.model
     def action_open_my_incentive(self):
         """The My Incentive page: today's estimates of the user who asks."""
