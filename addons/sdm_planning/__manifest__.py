@@ -12,9 +12,11 @@
     "data": [
         "security/sdm_planning_security.xml",
         "security/sdm_incentive_security.xml",
+        "security/sdm_incentive_estimate_security.xml",
         "security/ir.model.access.csv",
         "data/sdm_planning_data.xml",
         "wizards/sdm_planning_wizard_views.xml",
+        "wizards/sdm_incentive_estimate_views.xml",
         "views/sdm_sales_plan_views.xml",
         "views/sdm_my_plan_views.xml",
         "views/res_config_settings_views.xml",
