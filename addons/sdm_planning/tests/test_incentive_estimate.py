@@ -200,14 +200,14 @@ class TestIncentiveEstimate(IncentiveCommon):
         self.assertEqual(row.payout_amount, 10000.0)
 
     def test_menu_opens_her_cards_today(self):
-        """Sales > SDM > Incentives > My Incentive runs the estimate for whoever opens it, on today's date, and
+        """My Day > My Incentive runs the estimate for whoever opens it, on today's date, and
         shows cards first; the card and the form carry the figures."""
         plan = self._incentive()
         self._participant(plan, self.user_sales_a)
         plan.action_activate()
         self._quarter(self.user_sales_a, (800.0, 900.0, 1000.0))
         menu = self.env.ref("sdm_planning.menu_sdm_my_incentive")
-        self.assertEqual(menu.parent_id, self.env.ref("sdm_planning.menu_sdm_incentives"))
+        self.assertEqual(menu.parent_id, self.env.ref("sdm_sales.menu_sdm_my_day"))
         user = self.user_sales_a
         self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(user)._visible_menu_ids())
         with freeze_time("2026-03-20"):
