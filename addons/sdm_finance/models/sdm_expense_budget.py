@@ -203,151 +203,169 @@ class SdmExpenseBudget(models.Model):
         for budget in self:
             if budget.state != "open" or budget.consumed or budget.transfer_in_ids or budget.transfer_out_ids:
                 raise UserError(
-                    self.env._(
-                        "%(budget)s has drawn money or has transfers: close it instead.", budget=budget.name
-                    )
+                    self.env._("%(budget)s has drawn money or has transfers: close it instead.", budget=budget.name)
                 )
         self.write({"state": "draft"})
         return True
 
     # ------------------------------------------------------------------ which budget an amount draws from
+    # Everything below composes one query per use, from named pieces. A *movement* is an amount that uses up
+    # budgets: ``source, id, company_id, date, partner_id, team_id, region_id, expense_type_id, amount``. A
+    # *candidate* is a drawing budget as match keys (a region budget once per region under it, so every match is
+    # an equality PostgreSQL can hash: 100,000 expenses against hundreds of budgets stay a hash join).
 
     @api.model
-    def _sdm_match_sql(self, budget, movement):
-        """Whether the budget row aliased ``budget`` holds the movement aliased ``movement`` (SQL).
-
-        A movement has ``company_id, date, partner_id, team_id, region_path, expense_type_id``; a budget row
-        also carries its region's ``region_path``."""
-        b, m = SQL.identifier(budget), SQL.identifier(movement)
+    def _sdm_candidates_sql(self, budget_ids=None):
+        """Drawing budgets (of ``budget_ids``, else all) as match keys: ``id, company_id, date_from, date_to,
+        scope, expense_type_id, partner_id, team_id, region_id, depth`` (the depth of a region budget's region)."""
+        where = SQL("b.state IN %s", DRAWING_STATES)
+        if budget_ids is not None:
+            where = SQL("%s AND b.id = ANY(%s)", where, list(budget_ids))
         return SQL(
-            """%(b)s.company_id = %(m)s.company_id
-               AND %(m)s.date BETWEEN %(b)s.date_from AND %(b)s.date_to
-               AND (%(b)s.expense_type_id IS NULL OR %(b)s.expense_type_id = %(m)s.expense_type_id)
-               AND CASE %(b)s.scope
-                   WHEN 'customer' THEN %(b)s.partner_id = %(m)s.partner_id
-                   WHEN 'branch' THEN %(b)s.team_id = %(m)s.team_id
-                   WHEN 'region' THEN %(m)s.region_path LIKE %(b)s.region_path || %(any)s
-                   ELSE TRUE END""",
-            b=b,
-            m=m,
+            """SELECT b.id, b.company_id, b.date_from, b.date_to, b.scope, b.expense_type_id, b.partner_id,
+                      b.team_id, sub.id AS region_id, COALESCE(length(region.parent_path), 0) AS depth
+                 FROM sdm_expense_budget b
+            LEFT JOIN sdm_region region ON region.id = b.sdm_region_id
+            LEFT JOIN sdm_region sub ON sub.parent_path LIKE region.parent_path || %(any)s
+                WHERE %(where)s""",
             any="%",
+            where=where,
         )
 
     @api.model
-    def _sdm_draw_order_sql(self, budget):
-        """The ORDER BY of the budgets holding one movement, the one it draws from first: the most specific
-        scope (customer, branch, region — the deepest sub-region first —, company), then a budget of its type
-        before a budget of all types, then the shorter period, then the oldest budget."""
-        b = SQL.identifier(budget)
-        return SQL(
-            """CASE %(b)s.scope WHEN 'customer' THEN %(customer)s WHEN 'branch' THEN %(branch)s
-                   WHEN 'region' THEN %(region)s ELSE %(company)s END DESC,
-               length(COALESCE(%(b)s.region_path, '')) DESC,
-               (%(b)s.expense_type_id IS NOT NULL) DESC,
-               (%(b)s.date_to - %(b)s.date_from),
-               %(b)s.id""",
+    def _sdm_pairs_sql(self, movements, candidates):
+        """Each movement of the relation ``movements`` with each budget of the relation ``candidates`` holding it
+        (same company, date in the period, the budget's type or all types, and its customer, branch, region —
+        sub-regions included — or the whole company): ``source, id, amount, budget_id, scope, depth, typed,
+        days``. The one home of "a budget holds an amount"."""
+        m, b = SQL.identifier(movements), SQL.identifier(candidates)
+        common = SQL(
+            """%(b)s.company_id = %(m)s.company_id AND %(m)s.date BETWEEN %(b)s.date_from AND %(b)s.date_to
+               AND (%(b)s.expense_type_id IS NULL OR %(b)s.expense_type_id = %(m)s.expense_type_id)""",
             b=b,
+            m=m,
+        )
+        keys = {"customer": "partner_id", "branch": "team_id", "region": "region_id", "company": None}
+        parts = []
+        for scope, key in keys.items():
+            match = SQL("%s.%s = %s.%s", b, SQL.identifier(key), m, SQL.identifier(key)) if key else SQL("TRUE")
+            parts.append(
+                SQL(
+                    """SELECT %(m)s.source, %(m)s.id, %(m)s.amount, %(b)s.id AS budget_id, %(b)s.scope,
+                              %(b)s.depth, %(b)s.expense_type_id IS NOT NULL AS typed,
+                              %(b)s.date_to - %(b)s.date_from AS days
+                         FROM %(m)s JOIN %(b)s ON %(b)s.scope = %(scope)s AND %(match)s AND %(common)s""",
+                    m=m,
+                    b=b,
+                    scope=scope,
+                    match=match,
+                    common=common,
+                )
+            )
+        return SQL(" UNION ALL ").join(parts)
+
+    @api.model
+    def _sdm_draw_order_sql(self):
+        """The order of the budgets holding one movement (rows of :meth:`_sdm_pairs_sql`), the one it draws from
+        first: the most specific scope (customer, branch, region — the deepest sub-region first —, company), then
+        a budget of its type before one of all types, then the shorter period, then the oldest budget."""
+        return SQL(
+            """CASE scope WHEN 'customer' THEN %(customer)s WHEN 'branch' THEN %(branch)s
+                   WHEN 'region' THEN %(region)s ELSE %(company)s END DESC,
+               depth DESC, typed DESC, days, budget_id""",
             **SCOPE_RANK,
         )
 
     @api.model
-    def _sdm_budgets_sql(self):
-        """The drawing budgets, with their region's path (the candidates of :meth:`_sdm_drawn_sql`)."""
+    def _sdm_drawn_sql(self, movements, candidates="cand"):
+        """For each movement of the relation ``movements``, the budget it draws from: ``source, id, amount,
+        budget_id`` — the one home of the rule "the most specific budget holding it"."""
         return SQL(
-            """SELECT b.id, b.company_id, b.date_from, b.date_to, b.scope, b.partner_id, b.team_id,
-                      b.expense_type_id, region.parent_path AS region_path
-                 FROM sdm_expense_budget b
-            LEFT JOIN sdm_region region ON region.id = b.sdm_region_id
-                WHERE b.state IN %s""",
-            DRAWING_STATES,
-        )
-
-    @api.model
-    def _sdm_drawn_sql(self, movements):
-        """For each row of ``movements`` (SQL with ``source, id, company_id, date, partner_id, team_id,
-        region_path, expense_type_id, amount``), the budget it draws from: ``source, id, amount, budget_id``.
-        The one home of the rule "the most specific budget holding it"."""
-        return SQL(
-            """SELECT DISTINCT ON (m.source, m.id) m.source, m.id, m.amount, cand.id AS budget_id
-                 FROM (%(movements)s) m
-                 JOIN (%(budgets)s) cand ON %(match)s
-             ORDER BY m.source, m.id, %(order)s""",
-            movements=movements,
-            budgets=self._sdm_budgets_sql(),
-            match=self._sdm_match_sql("cand", "m"),
-            order=self._sdm_draw_order_sql("cand"),
+            "SELECT DISTINCT ON (source, id) source, id, amount, budget_id FROM (%s) pairs ORDER BY source, id, %s",
+            self._sdm_pairs_sql(movements, candidates),
+            self._sdm_draw_order_sql(),
         )
 
     @api.model
     def _sdm_expense_movements_sql(self, where):
-        """Sales expenses as budget movements (``where`` filters the alias ``e``)."""
+        """Sales expenses as movements (``where`` filters the alias ``e``)."""
         return SQL(
             """SELECT 'expense' AS source, e.id, e.company_id, e.date, e.partner_id, e.team_id,
-                      region.parent_path AS region_path, e.expense_type_id, e.amount
+                      e.sdm_region_id AS region_id, e.expense_type_id, e.amount
                  FROM sdm_sales_expense e
-            LEFT JOIN sdm_region region ON region.id = e.sdm_region_id
                 WHERE %s""",
             where,
         )
 
     @api.model
     def _sdm_movements_sql(self, target):
-        """Everything that uses up budgets, as movements, limited to those a budget of ``target`` (SQL of budget
-        rows, as :meth:`_sdm_budgets_sql`) holds: expenses in ``CONSUMING_STATES``; validated rebate settlements
-        and compensation paid when the company counts them (no expense type)."""
-        held = self._sdm_match_sql("t", "m")
+        """Everything that uses up budgets, dated within the periods of the relation ``target`` and of its
+        companies: expenses in ``CONSUMING_STATES``; validated rebate settlements and compensation paid when
+        the company counts them (they have no expense type)."""
+        t = SQL.identifier(target)
+        within = SQL(
+            """company_id IN (SELECT company_id FROM %(t)s)
+               AND date BETWEEN (SELECT MIN(date_from) FROM %(t)s) AND (SELECT MAX(date_to) FROM %(t)s)""",
+            t=t,
+        )
         expenses = self._sdm_expense_movements_sql(SQL("e.state IN %s", CONSUMING_STATES))
         rebates = SQL(
             """SELECT 'rebate' AS source, s.id, s.company_id, s.date, s.partner_id, partner.sdm_branch_id AS team_id,
-                      region.parent_path AS region_path, NULL::integer AS expense_type_id, s.amount
+                      s.sdm_region_id AS region_id, NULL::integer AS expense_type_id, s.amount
                  FROM sdm_rebate_settlement s
                  JOIN res_company company ON company.id = s.company_id AND company.sdm_budget_rebates
                  JOIN res_partner partner ON partner.id = s.partner_id
-            LEFT JOIN sdm_region region ON region.id = s.sdm_region_id
                 WHERE s.state = 'validated'"""
         )
         # Compensation paid (the price notice settlement): a line paid by a credit note or a balance, of a notice
         # that was not cancelled (cancelling reverses both).
         compensation = SQL(
             """SELECT 'compensation' AS source, line.id, line.company_id, line.effective_date AS date,
-                      line.partner_id, partner.sdm_branch_id AS team_id, region.parent_path AS region_path,
+                      line.partner_id, partner.sdm_branch_id AS team_id, line.sdm_region_id AS region_id,
                       NULL::integer AS expense_type_id, line.amount
                  FROM sdm_price_notice_line line
                  JOIN sdm_price_notice notice ON notice.id = line.notice_id AND notice.state != 'cancel'
                  JOIN res_company company ON company.id = line.company_id AND company.sdm_budget_compensation
                  JOIN res_partner partner ON partner.id = line.partner_id
-            LEFT JOIN sdm_region region ON region.id = line.sdm_region_id
                 WHERE line.move_id IS NOT NULL OR line.balance_id IS NOT NULL"""
         )
         return SQL(
-            """SELECT m.* FROM (%(expenses)s UNION ALL %(rebates)s UNION ALL %(compensation)s) m
-                WHERE EXISTS (SELECT 1 FROM (%(target)s) t WHERE %(held)s)""",
-            expenses=expenses,
-            rebates=rebates,
-            compensation=compensation,
-            target=target,
-            held=held,
+            "SELECT * FROM (%s UNION ALL %s UNION ALL %s) movement WHERE %s",
+            expenses,
+            rebates,
+            compensation,
+            within,
+        )
+
+    @api.model
+    def _sdm_drawn_by_sql(self, budget_ids=None):
+        """``WITH`` clauses ending in ``drawn``: the movements of the companies and dates of the budgets of
+        ``budget_ids`` (else all), each with the budget it draws from among all drawing budgets."""
+        return SQL(
+            """WITH target AS MATERIALIZED (%(target)s),
+                    cand AS MATERIALIZED (%(cand)s),
+                    mov AS (%(movements)s),
+                    drawn AS (%(drawn)s)""",
+            target=self._sdm_candidates_sql(budget_ids),
+            cand=self._sdm_candidates_sql(),
+            movements=self._sdm_movements_sql("target"),
+            drawn=self._sdm_drawn_sql("mov"),
         )
 
     @api.model
     def _sdm_figures_sql(self, budget_ids=None):
         """One row per budget (of ``budget_ids``, else all): ``budget_id`` and the :data:`FIGURES` — what it drew
         from expenses, rebates and compensation, and its done transfers in and out. One set-based query."""
-        target = self._sdm_budgets_sql()
         transfer_where = SQL("t.state = 'done'")
-        if budget_ids is not None:
-            target = SQL("%s AND b.id = ANY(%s)", target, list(budget_ids))
-            transfer_where = SQL(
-                "%s AND (t.budget_from_id = ANY(%s) OR t.budget_to_id = ANY(%s))",
-                transfer_where,
-                list(budget_ids),
-                list(budget_ids),
-            )
         budgets = SQL("SELECT id FROM sdm_expense_budget")
         if budget_ids is not None:
-            budgets = SQL("%s WHERE id = ANY(%s)", budgets, list(budget_ids))
+            ids = list(budget_ids)
+            transfer_where = SQL(
+                "%s AND (t.budget_from_id = ANY(%s) OR t.budget_to_id = ANY(%s))", transfer_where, ids, ids
+            )
+            budgets = SQL("%s WHERE id = ANY(%s)", budgets, ids)
         return SQL(
-            """WITH drawn AS (%(drawn)s),
+            """%(drawn)s,
                     consumed AS (
                         SELECT budget_id,
                                SUM(amount) FILTER (WHERE source = 'expense') AS consumed_expense,
@@ -371,7 +389,7 @@ class SdmExpenseBudget(models.Model):
                FROM (%(budgets)s) budget
           LEFT JOIN consumed ON consumed.budget_id = budget.id
           LEFT JOIN moved ON moved.budget_id = budget.id""",
-            drawn=self._sdm_drawn_sql(self._sdm_movements_sql(target)),
+            drawn=self._sdm_drawn_by_sql(budget_ids),
             transfer_where=transfer_where,
             budgets=budgets,
         )
@@ -416,10 +434,14 @@ class SdmExpenseBudget(models.Model):
         holding it, :meth:`_sdm_drawn_sql`), an empty recordset when none holds it. Whatever the expense's state."""
         if not expenses:
             return {}
-        expenses.flush_recordset()
-        self.flush_model()
+        self.env.flush_all()
         self.env.cr.execute(
-            self._sdm_drawn_sql(self._sdm_expense_movements_sql(SQL("e.id = ANY(%s)", expenses.ids)))
+            SQL(
+                "WITH cand AS MATERIALIZED (%s), mov AS MATERIALIZED (%s) %s",
+                self._sdm_candidates_sql(),
+                self._sdm_expense_movements_sql(SQL("e.id = ANY(%s)", expenses.ids)),
+                self._sdm_drawn_sql("mov"),
+            )
         )
         budget_by_id = {row[1]: row[3] for row in self.env.cr.fetchall()}
         return {expense: self.browse(budget_by_id.get(expense.id)) for expense in expenses}
@@ -430,8 +452,8 @@ class SdmExpenseBudget(models.Model):
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM (%s) drawn WHERE source = 'expense' AND budget_id = %s",
-                self._sdm_drawn_sql(self._sdm_movements_sql(SQL("%s AND b.id = %s", self._sdm_budgets_sql(), self.id))),
+                "%s SELECT id FROM drawn WHERE source = 'expense' AND budget_id = %s",
+                self._sdm_drawn_by_sql(self.ids),
                 self.id,
             )
         )

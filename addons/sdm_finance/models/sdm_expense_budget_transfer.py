@@ -33,9 +33,7 @@ class SdmExpenseBudgetTransfer(models.Model):
         copy=False,
         index=True,
     )
-    requested_by_id = fields.Many2one(
-        "res.users", default=lambda self: self.env.user, readonly=True, copy=False
-    )
+    requested_by_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True, copy=False)
     approver_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     date_done = fields.Date(readonly=True, copy=False)
 

@@ -2,6 +2,8 @@ import base64
 import io
 from datetime import date
 
+from openpyxl import load_workbook
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
@@ -70,11 +72,13 @@ class TestExpenseBudget(RebateCommon):
         east = self._budget("East", 5000, "region", sdm_region_id=self.region_east.id)
         shanghai = self._budget("Shanghai", 1500, "region", sdm_region_id=self.region_sh.id)
         branch = self._budget("Branch SH", 2000, "branch", team_id=self.branch_sh.id)
-        customer_a = self._budget("A freight", 1000, "customer", partner_id=self.customer_a.id,
-                                  expense_type_id=self.freight.id)
+        customer_a = self._budget(
+            "A freight", 1000, "customer", partner_id=self.customer_a.id, expense_type_id=self.freight.id
+        )
         customer_c = self._budget("C draft", 800, "customer", state="draft", partner_id=self.customer_c.id)
-        self.assertEqual((self.customer_c.sdm_branch_id, self.customer_c.sdm_region_id),
-                         (self.branch_hz, self.region_east))
+        self.assertEqual(
+            (self.customer_c.sdm_branch_id, self.customer_c.sdm_region_id), (self.branch_hz, self.region_east)
+        )
         self.assertEqual(self.customer_a.sdm_region_id, self.region_sh)
         e_a = self._expense(300)
         e_promo = self._expense(200, expense_type=self.promotion)
@@ -85,9 +89,7 @@ class TestExpenseBudget(RebateCommon):
         cancelled = self._expense(80)
         cancelled.with_user(self.user_finance).action_cancel()
         drawn = {e: e._sdm_budget() for e in (e_a, e_promo, e_c, e_b, e_april)}
-        self.assertEqual(
-            [drawn[e] for e in (e_a, e_promo, e_c, e_b)], [customer_a, branch, east, company]
-        )
+        self.assertEqual([drawn[e] for e in (e_a, e_promo, e_c, e_b)], [customer_a, branch, east, company])
         self.assertFalse(drawn[e_april])
         budgets = company | east | shanghai | branch | customer_a | customer_c
         self.assertEqual(budgets.mapped("consumed"), [500.0, 400.0, 0.0, 200.0, 300.0, 0.0])
@@ -110,8 +112,9 @@ class TestExpenseBudget(RebateCommon):
         """A validated rebate of 250 for customer A on 31 March and compensation of 120 paid on 15 March use up
         A's budget of all types (1,000) only when the company says so; A's freight budget never."""
         untyped = self._budget("A all types", 1000, "customer", partner_id=self.customer_a.id)
-        typed = self._budget("A freight", 600, "customer", partner_id=self.customer_a.id,
-                             expense_type_id=self.freight.id)
+        typed = self._budget(
+            "A freight", 600, "customer", partner_id=self.customer_a.id, expense_type_id=self.freight.id
+        )
         agreement = self._agreement()
         self.env["sdm.rebate.settlement"].create(
             {
@@ -133,14 +136,22 @@ class TestExpenseBudget(RebateCommon):
             }
         )
         balance = self.env["sdm.customer.balance"].create(
-            {"balance_type": "compensation", "partner_id": self.customer_a.id, "amount": 120.0,
-             "date": date(2026, 3, 15), "name": "Compensation", "notice_id": notice.id}
+            {
+                "balance_type": "compensation",
+                "partner_id": self.customer_a.id,
+                "amount": 120.0,
+                "date": date(2026, 3, 15),
+                "name": "Compensation",
+                "notice_id": notice.id,
+            }
         )
         line_vals = {"notice_id": notice.id, "partner_id": self.customer_a.id, "product_id": self.valve.id}
-        self.env["sdm.price.notice.line"].create([
-            {**line_vals, "amount": 120.0, "balance_id": balance.id},
-            {**line_vals, "amount": 999.0},  # computed, not paid
-        ])
+        self.env["sdm.price.notice.line"].create(
+            [
+                {**line_vals, "amount": 120.0, "balance_id": balance.id},
+                {**line_vals, "amount": 999.0},  # computed, not paid
+            ]
+        )
         notice.state = "settled"
         self._expense(100)
         self.assertEqual((untyped.consumed, typed.consumed), (0.0, 100.0))
@@ -289,8 +300,6 @@ class TestExpenseBudget(RebateCommon):
             budgets[0].with_user(self.user_sales_a).amount = 5
 
     def test_budget_vs_actual_xlsx(self):
-        from openpyxl import load_workbook
-
         a = self._budget("A fund", 1000, "customer", partner_id=self.customer_a.id)
         b = self._budget("B fund", 500, "customer", partner_id=self.customer_b.id)
         self._expense(250)
