@@ -118,6 +118,15 @@ class SdmExpenseBudget(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        frozen = {"date_from", "date_to", "scope", "sdm_region_id", "team_id", "partner_id", "expense_type_id"}
+        if frozen & set(vals) and any(budget.state != "draft" for budget in self):
+            raise UserError(
+                self.env._(
+                    "%(budgets)s: the period, scope and type of an opened budget no longer change (what it drew "
+                    "would move to other budgets); close it and create another.",
+                    budgets=", ".join(self.filtered(lambda b: b.state != "draft").mapped("name")),
+                )
+            )
         if "scope" in vals:
             vals = {**vals, **self._sdm_scope_cleanup_vals(vals["scope"])}
         return super().write(vals)
@@ -152,7 +161,9 @@ class SdmExpenseBudget(models.Model):
                     )
                 )
 
-    @api.constrains("state", "date_from", "date_to", "scope", "sdm_region_id", "team_id", "partner_id")
+    @api.constrains(
+        "state", "date_from", "date_to", "scope", "sdm_region_id", "team_id", "partner_id", "expense_type_id"
+    )
     def _check_no_overlap(self):
         """Two drawing budgets of one scope and type never share a day: each amount has one budget to draw from."""
         for budget in self.filtered(lambda b: b.state in DRAWING_STATES):

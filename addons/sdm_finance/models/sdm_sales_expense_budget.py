@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -8,6 +8,20 @@ class SdmSalesExpense(models.Model):
 
     # A concern of its own, apart from sdm_sales_expense.py's document and posting.
     _inherit = "sdm.sales.expense"  # pylint: disable=consider-merging-classes-inherited
+
+    sdm_budget_id = fields.Many2one(
+        "sdm.expense.budget",
+        string="Budget",
+        compute="_compute_sdm_budget_id",
+        compute_sudo=True,
+        help="The budget (trade fund) this expense draws from: the most specific open or closed one holding it.",
+    )
+
+    def _compute_sdm_budget_id(self):
+        saved = self.filtered(lambda expense: isinstance(expense.id, int))
+        budgets = self.env["sdm.expense.budget"].sudo()._sdm_budget_of_expenses(saved)
+        for expense in self:
+            expense.sdm_budget_id = budgets.get(expense, False)
 
     def _sdm_budget(self):
         """The budget this expense draws from (see ``sdm.expense.budget._sdm_budget_of_expenses``)."""

@@ -91,6 +91,7 @@ class TestExpenseBudget(RebateCommon):
         drawn = {e: e._sdm_budget() for e in (e_a, e_promo, e_c, e_b, e_april)}
         self.assertEqual([drawn[e] for e in (e_a, e_promo, e_c, e_b)], [customer_a, branch, east, company])
         self.assertFalse(drawn[e_april])
+        self.assertEqual((e_a | e_c | e_april).mapped("sdm_budget_id"), customer_a | east)
         budgets = company | east | shanghai | branch | customer_a | customer_c
         self.assertEqual(budgets.mapped("consumed"), [500.0, 400.0, 0.0, 200.0, 300.0, 0.0])
         self.assertEqual(customer_a.remaining, 700.0)
@@ -175,7 +176,7 @@ class TestExpenseBudget(RebateCommon):
         second = self._expense(500, submit=False)
         messages = len(second.message_ids)
         with self.assertRaises(UserError) as caught:
-            second.action_submit()
+            second.with_user(self.user_sales_a).action_submit()
         text = str(caught.exception)
         for part in (second.name, "A fund", "400", "500"):
             self.assertIn(part, text)
@@ -276,6 +277,8 @@ class TestExpenseBudget(RebateCommon):
         y = self._budget("Y", 100, "customer", partner_id=self.customer_a.id)
         with self.assertRaises(ValidationError):
             self._budget("X twin", 100)
+        with self.assertRaises(UserError):
+            x.date_to = date(2026, 4, 30)
         transfers = self.Transfer.search_count([])
         with self.assertRaises(UserError) as caught:
             self.Transfer.create({"budget_from_id": x.id, "budget_to_id": y.id, "amount": -5, "reason": "oops"})
