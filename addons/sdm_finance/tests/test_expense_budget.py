@@ -321,3 +321,12 @@ class TestExpenseBudget(RebateCommon):
         self.assertEqual(rows[6][header.index("Amount")], 1500)
         self.assertAlmostEqual(rows[6][header.index("% Used")], 250 / 1500)
         self.assertEqual(wizard.budget_ids, a | b)
+
+    def test_salesperson_opens_a_budget_of_their_customer(self):
+        """The budget form as a salesperson (no access to transfers): it opens, figures included."""
+        budget = self._budget("A fund", 1000, "customer", partner_id=self.customer_a.id)
+        self._expense(100)
+        values = budget.with_user(self.user_sales_a).get_views([(False, "form")])
+        self.assertNotIn("transfer_in_ids", values["views"]["form"]["arch"])
+        data = budget.with_user(self.user_sales_a).web_read({"name": {}, "remaining": {}, "used_percent": {}})
+        self.assertEqual(data[0]["remaining"], 900.0)
