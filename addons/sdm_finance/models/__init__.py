@@ -33,3 +33,7 @@ from . import sdm_ar_adjustment_execute
 from . import account_move_adjustment
 from . import sdm_expense_type
 from . import sdm_sales_expense
+from . import sdm_expense_budget
+from . import sdm_expense_budget_transfer
+from . import sdm_expense_budget_report
+from . import sdm_sales_expense_budget

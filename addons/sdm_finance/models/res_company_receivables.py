@@ -41,6 +41,27 @@ class ResCompany(models.Model):
         help="Journal of the entries of sales expenses (borne: expense against payable; advanced for a customer: "
         "the customer's receivable).",
     )
+    sdm_expense_budget_mode = fields.Selection(
+        [("off", "Off"), ("warn", "Warn"), ("block", "Block")],
+        string="Expense Budget Check",
+        default="off",
+        required=True,
+        help="When a sales expense is approved, against the budget it draws from. Off: no check. Warn: a note on "
+        "the expense, it is approved. Block: an expense above what is left is refused.",
+    )
+    sdm_expense_budget_required = fields.Boolean(
+        string="Expenses Need a Budget",
+        help="An expense outside any open budget of its scope and type is refused (Block) or noted (Warn).",
+    )
+    sdm_budget_rebates = fields.Boolean(
+        string="Rebates Consume Budgets",
+        help="Validated rebate settlements use up the budgets of all expense types holding their customer and date.",
+    )
+    sdm_budget_compensation = fields.Boolean(
+        string="Compensation Consumes Budgets",
+        help="Price adjustment compensation paid to a customer uses up the budgets of all expense types holding "
+        "the customer and the notice's effective date.",
+    )
 
     def _sdm_bad_debt_accounts(self):
         return super()._sdm_bad_debt_accounts() | self.sdm_ar_bad_debt_account_id

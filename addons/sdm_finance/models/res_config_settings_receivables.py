@@ -12,3 +12,7 @@ class ResConfigSettings(models.TransientModel):
     sdm_ar_bad_debt_account_id = fields.Many2one(related="company_id.sdm_ar_bad_debt_account_id", readonly=False)
     sdm_ar_approval_amount = fields.Monetary(related="company_id.sdm_ar_approval_amount", readonly=False)
     sdm_expense_journal_id = fields.Many2one(related="company_id.sdm_expense_journal_id", readonly=False)
+    sdm_expense_budget_mode = fields.Selection(related="company_id.sdm_expense_budget_mode", readonly=False)
+    sdm_expense_budget_required = fields.Boolean(related="company_id.sdm_expense_budget_required", readonly=False)
+    sdm_budget_rebates = fields.Boolean(related="company_id.sdm_budget_rebates", readonly=False)
+    sdm_budget_compensation = fields.Boolean(related="company_id.sdm_budget_compensation", readonly=False)
