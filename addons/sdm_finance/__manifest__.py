@@ -30,6 +30,7 @@
         "views/account_move_views.xml",
         "views/account_payment_views.xml",
         "views/sdm_sales_expense_views.xml",
+        "views/sdm_profitability_views.xml",
         "views/sdm_finance_menus.xml",
         "data/sdm_portal_mail_templates.xml",
         "views/portal_sdm_finance_templates.xml",

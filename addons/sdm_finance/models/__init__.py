@@ -33,3 +33,4 @@ from . import sdm_ar_adjustment_execute
 from . import account_move_adjustment
 from . import sdm_expense_type
 from . import sdm_sales_expense
+from . import sdm_profitability

@@ -16,3 +16,4 @@ from . import test_writeoff_rules
 from . import test_writeoff_concurrency
 from . import test_portal_finance
 from . import test_sales_expense
+from . import test_profitability

@@ -183,6 +183,53 @@ class SdmNetSalesLine(models.Model):
             SQL(" AND ").join(conditions),
         )
 
+    # ------------------------------------------------------------------ cost of sales
+
+    @api.model
+    def _sdm_order_line_cost_sql(self):
+        """SQL expression: the cost of a net sales line ``l`` at the cost its sales order line ``sdm_cost_sol``
+        carries (sale_margin's ``purchase_price``, per unit of the order line, when that module is installed), or
+        NULL: no order line, no such field, or a unit of another category."""
+        if "purchase_price" not in self.env["sale.order.line"]._fields:
+            return SQL("NULL::numeric")
+        quantity = self._sdm_qty_in_uom_sql(
+            SQL("l.quantity"), SQL("l.uom_category_id"), SQL("sdm_cost_souom.factor"), SQL("sdm_cost_souom.category_id")
+        )
+        return SQL("%s * sdm_cost_sol.purchase_price", quantity)
+
+    @api.model
+    def _sdm_cost_sql(self):
+        """SQL expression: the cost of sales of a net sales line ``l`` joined as in :meth:`_sdm_net_sales_cost_query`,
+        in company currency, negative on credit notes: the order line's cost (sale_margin) else the product's
+        cost (``standard_price`` of the line's company, per unit of the product), else 0."""
+        product_cost = self._sdm_qty_in_uom_sql(
+            SQL("l.quantity"), SQL("l.uom_category_id"), SQL("sdm_cost_puom.factor"), SQL("sdm_cost_puom.category_id")
+        )
+        return SQL(
+            "COALESCE(%s, %s * (sdm_cost_pp.standard_price ->> l.company_id::text)::numeric, 0)",
+            self._sdm_order_line_cost_sql(),
+            product_cost,
+        )
+
+    @api.model
+    def _sdm_net_sales_cost_query(self, where=None, **filters):
+        """SQL of the net sales lines (see :meth:`_sdm_net_sales_query`, same arguments) with one more column,
+        ``cost``: the one definition of the cost of sales (:meth:`_sdm_cost_sql`), used by plan achievement
+        (gross profit) and customer profitability."""
+        return SQL(
+            """
+            SELECT l.*, %(cost)s AS cost
+              FROM (%(lines)s) l
+              LEFT JOIN product_product sdm_cost_pp ON sdm_cost_pp.id = l.product_id
+              LEFT JOIN product_template sdm_cost_pt ON sdm_cost_pt.id = sdm_cost_pp.product_tmpl_id
+              LEFT JOIN uom_uom sdm_cost_puom ON sdm_cost_puom.id = sdm_cost_pt.uom_id
+              LEFT JOIN sale_order_line sdm_cost_sol ON sdm_cost_sol.id = l.sale_line_id
+              LEFT JOIN uom_uom sdm_cost_souom ON sdm_cost_souom.id = sdm_cost_sol.product_uom
+            """,
+            cost=self._sdm_cost_sql(),
+            lines=self._sdm_net_sales_query(where=where, **filters),
+        )
+
     # ------------------------------------------------------------------ units
 
     @api.model
