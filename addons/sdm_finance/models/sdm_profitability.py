@@ -1,7 +1,10 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-# Row sources of the view, numbered into the row ids (id = source's own id × 8 + number): unique and stable.
+# Row sources of the view. Row ids are unique and stable: an invoice line's row has the journal item's id (so
+# reading rows by id reaches the journal items' primary key), the other sources' ids are negative:
+# −(the source's own id × 8 + the source's number). Every branch has the same column types, so PostgreSQL pushes
+# filters (ids, dates, customers) into each of them.
 SOURCES = [
     ("invoice", "Invoice Line"),
     ("rebate_settled", "Rebate Settlement"),
@@ -92,17 +95,23 @@ class SdmProfitability(models.Model):
 
     @api.model
     def _sdm_row(self, source, row_id, figures, **columns):
-        """One source's select list: the shared columns, then each figure (the others 0)."""
-        values = {name: SQL("0") for name in ("revenue", "cost", "rebate_settled", "rebate_accrued")}
-        values.update(compensation=SQL("0"), expense=SQL("0"))
-        values.update(figures)
+        """One source's select list: the shared columns, then each figure (the others 0). ``columns`` may give
+        the currency; by default the company's."""
+        values = {name: SQL("0::numeric") for name in ("revenue", "cost", "rebate_settled", "rebate_accrued")}
+        values.update(compensation=SQL("0::numeric"), expense=SQL("0::numeric"))
+        values.update({name: SQL("(%s)::numeric", value) for name, value in figures.items()})
+        if source != "invoice":
+            row_id = SQL("-(%s * 8 + %s)", row_id, SOURCE_NUMBER[source])
+        columns.setdefault(
+            "currency", SQL("(SELECT rc.currency_id FROM res_company rc WHERE rc.id = %s)", columns["company"])
+        )
         return SQL(
-            """%(id)s * 8 + %(number)s AS id, %(source)s AS source, %(date)s AS date, %(company)s AS company_id,
-               %(partner)s AS partner_id, %(region)s AS sdm_region_id, %(team)s AS team_id, %(user)s AS user_id,
+            """%(id)s AS id, %(source)s::varchar AS source, %(date)s AS date, %(company)s AS company_id,
+               %(currency)s AS currency_id, %(partner)s AS partner_id, %(region)s AS sdm_region_id,
+               %(team)s AS team_id, %(user)s AS user_id,
                %(revenue)s AS revenue, %(cost)s AS cost, %(rebate_settled)s AS rebate_settled,
                %(rebate_accrued)s AS rebate_accrued, %(compensation)s AS compensation, %(expense)s AS expense""",
             id=row_id,
-            number=SOURCE_NUMBER[source],
             source=source,
             **columns,
             **values,
@@ -140,6 +149,7 @@ class SdmProfitability(models.Model):
             {"revenue": SQL("l.amount"), "cost": SQL("l.cost")},
             date=SQL("l.invoice_date"),
             company=SQL("l.company_id"),
+            currency=SQL("l.currency_id"),
             partner=SQL("l.partner_id"),
             region=SQL("l.sdm_region_id"),
             team=SQL("l.team_id"),
@@ -260,14 +270,13 @@ class SdmProfitability(models.Model):
         rows = SQL(" UNION ALL ").join(SQL("(%s)", query) for query in self._sdm_profitability_sources(**scope))
         return SQL(
             """
-            SELECT r.*, c.currency_id,
+            SELECT r.*,
                    r.revenue - r.cost AS gross_profit,
                    r.rebate_settled + r.rebate_accrued AS rebates,
                    %(contribution)s AS contribution,
                    CASE WHEN r.revenue <> 0 THEN round(100.0 * (%(contribution)s) / r.revenue, 2) END
                        AS contribution_pct
               FROM (%(rows)s) r
-              JOIN res_company c ON c.id = r.company_id
             """,
             contribution=SQL("r.revenue - r.cost - r.rebate_settled - r.rebate_accrued - r.compensation - r.expense"),
             rows=rows,

@@ -203,10 +203,10 @@ class SdmNetSalesLine(models.Model):
         in company currency, negative on credit notes: the order line's cost (sale_margin) else the product's
         cost (``standard_price`` of the line's company, per unit of the product), else 0."""
         product_cost = self._sdm_qty_in_uom_sql(
-            SQL("l.quantity"), SQL("l.uom_category_id"), SQL("sdm_cost_puom.factor"), SQL("sdm_cost_puom.category_id")
+            SQL("l.quantity"), SQL("l.uom_category_id"), SQL("sdm_cost_p.factor"), SQL("sdm_cost_p.category_id")
         )
         return SQL(
-            "COALESCE(%s, %s * (sdm_cost_pp.standard_price ->> l.company_id::text)::numeric, 0)",
+            "COALESCE(%s, %s * sdm_cost_p.unit_cost, 0)",
             self._sdm_order_line_cost_sql(),
             product_cost,
         )
@@ -215,14 +215,20 @@ class SdmNetSalesLine(models.Model):
     def _sdm_net_sales_cost_query(self, where=None, **filters):
         """SQL of the net sales lines (see :meth:`_sdm_net_sales_query`, same arguments) with one more column,
         ``cost``: the one definition of the cost of sales (:meth:`_sdm_cost_sql`), used by plan achievement
-        (gross profit) and customer profitability."""
+        (gross profit) and customer profitability. The product's cost is read once per product and company (a
+        small table joined by hash), never per line."""
         return SQL(
             """
             SELECT l.*, %(cost)s AS cost
               FROM (%(lines)s) l
-              LEFT JOIN product_product sdm_cost_pp ON sdm_cost_pp.id = l.product_id
-              LEFT JOIN product_template sdm_cost_pt ON sdm_cost_pt.id = sdm_cost_pp.product_tmpl_id
-              LEFT JOIN uom_uom sdm_cost_puom ON sdm_cost_puom.id = sdm_cost_pt.uom_id
+              LEFT JOIN (
+                    SELECT pp.id AS product_id, c.id AS company_id, puom.factor, puom.category_id,
+                           (pp.standard_price ->> c.id::text)::numeric AS unit_cost
+                      FROM product_product pp
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                      JOIN uom_uom puom ON puom.id = pt.uom_id
+                     CROSS JOIN res_company c
+                   ) sdm_cost_p ON sdm_cost_p.product_id = l.product_id AND sdm_cost_p.company_id = l.company_id
               LEFT JOIN sale_order_line sdm_cost_sol ON sdm_cost_sol.id = l.sale_line_id
               LEFT JOIN uom_uom sdm_cost_souom ON sdm_cost_souom.id = sdm_cost_sol.product_uom
             """,
