@@ -131,8 +131,8 @@ class SdmProfitability(models.Model):
     @api.model
     def _sdm_settlement_product_ids(self):
         """Products that settle money with customers (rebates, compensation): their invoice lines are counted as
-        rebates or compensation, not as revenue."""
-        companies = self.env["res.company"].sudo().search([])
+        rebates or compensation, not as revenue. The reader's companies: the only rows the reader can see."""
+        companies = (self.env.user.company_ids | self.env.companies).sudo()
         products = self.env["product.product"]
         for balance_type in companies._sdm_settlement_product_sources():
             products |= companies._sdm_settlement_products(balance_type)
