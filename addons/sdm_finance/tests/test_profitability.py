@@ -158,6 +158,23 @@ class TestProfitability(RebateCommon):
         rows = self.env.cr.dictfetchall()
         self.assertEqual([(row["amount"], row["cost"]) for row in rows], [(2000, 1200)])
 
+    def test_cost_of_an_invoiced_order_line_is_the_order_lines_cost(self):
+        """With sale_margin installed, an invoice line made from an order costs the order line's cost, not the
+        product's standard price (one rule with plan achievement's gross profit)."""
+        if "purchase_price" not in self.env["sale.order.line"]._fields:
+            self.skipTest("sale_margin is not installed: the product's cost is the only one")
+        self.product.with_company(self.company).standard_price = 10.0
+        order = self._create_order(self.customer_a, qty=4, price=100.0)
+        order.order_line.purchase_price = 70.0
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.invoice_date = date(2026, 4, 2)
+        invoice.action_post()
+        [(revenue, cost)] = self.P._read_group(
+            [("partner_id", "=", self.customer_a.id), ("source", "=", "invoice")], [], ["revenue:sum", "cost:sum"]
+        )
+        self.assertEqual((revenue, cost), (invoice.amount_untaxed, 280.0))
+
     def test_salesperson_sees_her_customers_finance_all(self):
         self._sale(date(2026, 1, 10), 20)
         self._create_invoice(self.customer_b, [(self.valve, 3, 100.0)], date(2026, 1, 12))

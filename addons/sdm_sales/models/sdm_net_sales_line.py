@@ -190,12 +190,14 @@ class SdmNetSalesLine(models.Model):
         """SQL expression: the cost of a net sales line ``l`` at the cost its sales order line ``sdm_cost_sol``
         carries (sale_margin's ``purchase_price``, per unit of the order line, when that module is installed), or
         NULL: no order line, no such field, or a unit of another category."""
-        if "purchase_price" not in self.env["sale.order.line"]._fields:
+        purchase_price = self.env["sale.order.line"]._fields.get("purchase_price")
+        if not purchase_price:
             return SQL("NULL::numeric")
         quantity = self._sdm_qty_in_uom_sql(
             SQL("l.quantity"), SQL("l.uom_category_id"), SQL("sdm_cost_souom.factor"), SQL("sdm_cost_souom.category_id")
         )
-        return SQL("%s * sdm_cost_sol.purchase_price", quantity)
+        # to_flush: the ORM writes pending costs before the query runs, whoever embeds it.
+        return SQL("%s * %s", quantity, SQL("sdm_cost_sol.purchase_price", to_flush=purchase_price))
 
     @api.model
     def _sdm_cost_sql(self):
@@ -206,9 +208,10 @@ class SdmNetSalesLine(models.Model):
             SQL("l.quantity"), SQL("l.uom_category_id"), SQL("sdm_cost_p.factor"), SQL("sdm_cost_p.category_id")
         )
         return SQL(
-            "COALESCE(%s, %s * sdm_cost_p.unit_cost, 0)",
+            "COALESCE(%s, %s * %s, 0)",
             self._sdm_order_line_cost_sql(),
             product_cost,
+            SQL("sdm_cost_p.unit_cost", to_flush=self.env["product.product"]._fields["standard_price"]),
         )
 
     @api.model
