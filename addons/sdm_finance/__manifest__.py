@@ -32,6 +32,7 @@
         "views/sdm_sales_expense_views.xml",
         "data/sdm_expense_budget_data.xml",
         "views/sdm_expense_budget_views.xml",
+        "views/sdm_profitability_views.xml",
         "views/sdm_finance_menus.xml",
         "data/sdm_portal_mail_templates.xml",
         "views/portal_sdm_finance_templates.xml",

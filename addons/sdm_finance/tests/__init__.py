@@ -18,3 +18,4 @@ from . import test_portal_finance
 from . import test_sales_expense
 from . import test_expense_budget
 from . import test_expense_budget_concurrency
+from . import test_profitability

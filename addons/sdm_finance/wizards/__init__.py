@@ -4,3 +4,4 @@ from . import sdm_customer_statement_batch
 from . import account_payment_register
 from . import sdm_writeoff_reconcile_wizard
 from . import sdm_expense_budget_xlsx
+from . import sdm_profitability_xlsx

@@ -49,7 +49,7 @@ class SdmSalesAchievement(models.Model):
     def _sdm_base_sql(self, company, date_from, date_to):
         """Actual figures per (salesperson, branch, region, month) of a company between two dates; quantities in
         the reference unit of each product's unit category."""
-        params = {"company": company.id, "date_from": date_from, "date_to": date_to, "company_key": str(company.id)}
+        params = {"company": company.id, "date_from": date_from, "date_to": date_to}
         Lines = self.env["sdm.net.sales.line"]
         if company.sdm_plan_actual_basis == "ordered":
             sales = SQL(
@@ -74,37 +74,21 @@ class SdmSalesAchievement(models.Model):
                 **params,
             )
         else:
-            # Net invoiced sales (one definition, quantities in reference units); the cost is the order line's
-            # (sale_margin, per unit of the order line) else the product's (per unit of the product).
-            order_cost = Lines._sdm_qty_in_uom_sql(
-                SQL("l.quantity"), SQL("l.uom_category_id"), SQL("souom.factor"), SQL("souom.category_id")
-            )
-            product_cost = Lines._sdm_qty_in_uom_sql(
-                SQL("l.quantity"), SQL("l.uom_category_id"), SQL("puom.factor"), SQL("puom.category_id")
-            )
+            # Net invoiced sales and their cost of sales (one definition each, sdm_sales; quantities in reference
+            # units): the order line's cost (sale_margin) else the product's.
             sales = SQL(
                 """
                 SELECT l.user_id, l.team_id, l.sdm_region_id AS region_id, pc.parent_path AS categ_path,
                        date_trunc('month', l.invoice_date)::date AS month,
                        SUM(l.amount) AS amount,
                        SUM(l.quantity) AS quantity,
-                       SUM(l.amount - COALESCE(%(order_cost)s * sol.purchase_price,
-                                               %(product_cost)s * (pp.standard_price ->> %(company_key)s)::numeric,
-                                               0)) AS margin,
+                       SUM(l.amount - l.cost) AS margin,
                        0 AS collections
                   FROM (%(lines)s) l
-                  LEFT JOIN product_product pp ON pp.id = l.product_id
-                  LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                  LEFT JOIN uom_uom puom ON puom.id = pt.uom_id
                   LEFT JOIN product_category pc ON pc.id = l.categ_id
-                  LEFT JOIN sale_order_line sol ON sol.id = l.sale_line_id
-                  LEFT JOIN uom_uom souom ON souom.id = sol.product_uom
                  GROUP BY 1, 2, 3, 4, 5
                 """,
-                lines=Lines._sdm_net_sales_query(company_ids=[company.id], date_from=date_from, date_to=date_to),
-                order_cost=order_cost,
-                product_cost=product_cost,
-                **params,
+                lines=Lines._sdm_net_sales_cost_query(company_ids=[company.id], date_from=date_from, date_to=date_to),
             )
         # Collections (one definition, sdm_sales): receipts applied to invoices credited to whoever sold, receipts
         # not applied yet to the customer's salesperson, so that a month counts all the money received.

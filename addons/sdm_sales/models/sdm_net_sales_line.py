@@ -183,6 +183,62 @@ class SdmNetSalesLine(models.Model):
             SQL(" AND ").join(conditions),
         )
 
+    # ------------------------------------------------------------------ cost of sales
+
+    @api.model
+    def _sdm_order_line_cost_sql(self):
+        """SQL expression: the cost of a net sales line ``l`` at the cost its sales order line ``sdm_cost_sol``
+        carries (sale_margin's ``purchase_price``, per unit of the order line, when that module is installed), or
+        NULL: no order line, no such field, or a unit of another category."""
+        purchase_price = self.env["sale.order.line"]._fields.get("purchase_price")
+        if not purchase_price:
+            return SQL("NULL::numeric")
+        quantity = self._sdm_qty_in_uom_sql(
+            SQL("l.quantity"), SQL("l.uom_category_id"), SQL("sdm_cost_souom.factor"), SQL("sdm_cost_souom.category_id")
+        )
+        # to_flush: the ORM writes pending costs before the query runs, whoever embeds it.
+        return SQL("%s * %s", quantity, SQL("sdm_cost_sol.purchase_price", to_flush=purchase_price))
+
+    @api.model
+    def _sdm_cost_sql(self):
+        """SQL expression: the cost of sales of a net sales line ``l`` joined as in :meth:`_sdm_net_sales_cost_query`,
+        in company currency, negative on credit notes: the order line's cost (sale_margin) else the product's
+        cost (``standard_price`` of the line's company, per unit of the product), else 0."""
+        product_cost = self._sdm_qty_in_uom_sql(
+            SQL("l.quantity"), SQL("l.uom_category_id"), SQL("sdm_cost_p.factor"), SQL("sdm_cost_p.category_id")
+        )
+        return SQL(
+            "COALESCE(%s, %s * %s, 0)",
+            self._sdm_order_line_cost_sql(),
+            product_cost,
+            SQL("sdm_cost_p.unit_cost", to_flush=self.env["product.product"]._fields["standard_price"]),
+        )
+
+    @api.model
+    def _sdm_net_sales_cost_query(self, where=None, **filters):
+        """SQL of the net sales lines (see :meth:`_sdm_net_sales_query`, same arguments) with one more column,
+        ``cost``: the one definition of the cost of sales (:meth:`_sdm_cost_sql`), used by plan achievement
+        (gross profit) and customer profitability. The product's cost is read once per product and company (a
+        small table joined by hash), never per line."""
+        return SQL(
+            """
+            SELECT l.*, %(cost)s AS cost
+              FROM (%(lines)s) l
+              LEFT JOIN (
+                    SELECT pp.id AS product_id, c.id AS company_id, puom.factor, puom.category_id,
+                           (pp.standard_price ->> c.id::text)::numeric AS unit_cost
+                      FROM product_product pp
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                      JOIN uom_uom puom ON puom.id = pt.uom_id
+                     CROSS JOIN res_company c
+                   ) sdm_cost_p ON sdm_cost_p.product_id = l.product_id AND sdm_cost_p.company_id = l.company_id
+              LEFT JOIN sale_order_line sdm_cost_sol ON sdm_cost_sol.id = l.sale_line_id
+              LEFT JOIN uom_uom sdm_cost_souom ON sdm_cost_souom.id = sdm_cost_sol.product_uom
+            """,
+            cost=self._sdm_cost_sql(),
+            lines=self._sdm_net_sales_query(where=where, **filters),
+        )
+
     # ------------------------------------------------------------------ units
 
     @api.model

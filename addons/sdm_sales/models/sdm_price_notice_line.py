@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class SdmPriceNoticeLine(models.Model):
@@ -45,3 +46,23 @@ class SdmPriceNoticeLine(models.Model):
     source_ids = fields.One2many("sdm.price.notice.source", "line_id", string="Invoice Lines Used")
     move_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False, index=True)
     balance_id = fields.Many2one("sdm.customer.balance", string="Balance Movement", readonly=True, copy=False)
+
+    @api.model
+    def _sdm_compensation_paid_query(self, **scope):
+        """SQL of the compensation paid to customers (id, company_id, partner_id, date, amount): the lines of
+        notices not cancelled that a credit note or a balance movement paid, dated at the notice's effective
+        date, in the notice's currency. ``scope``: company_ids, date_from, date_to, partner_ids (see
+        ``sdm.net.sales.line._sdm_scope_conditions``)."""
+        conditions = self.env["sdm.net.sales.line"]._sdm_scope_conditions(
+            {"company": SQL("l.company_id"), "date": SQL("l.effective_date"), "partner": SQL("l.partner_id")},
+            **scope,
+        )
+        return SQL(
+            """
+            SELECT l.id, l.company_id, l.partner_id, l.effective_date AS date, l.amount
+              FROM sdm_price_notice_line l
+              JOIN sdm_price_notice n ON n.id = l.notice_id
+             WHERE n.state != 'cancel' AND (l.move_id IS NOT NULL OR l.balance_id IS NOT NULL) AND %s
+            """,
+            SQL(" AND ").join([SQL("TRUE"), *conditions]),
+        )
