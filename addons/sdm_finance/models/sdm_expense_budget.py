@@ -328,17 +328,16 @@ class SdmExpenseBudget(models.Model):
                  JOIN res_partner partner ON partner.id = s.partner_id
                 WHERE s.state = 'validated'"""
         )
-        # Compensation paid (the price notice settlement): a line paid by a credit note or a balance, of a notice
-        # that was not cancelled (cancelling reverses both).
+        # Compensation paid: its one definition (sdm_sales), with the notice line's region.
         compensation = SQL(
-            """SELECT 'compensation' AS source, line.id, line.company_id, line.effective_date AS date,
-                      line.partner_id, partner.sdm_branch_id AS team_id, line.sdm_region_id AS region_id,
-                      NULL::integer AS expense_type_id, line.amount
-                 FROM sdm_price_notice_line line
-                 JOIN sdm_price_notice notice ON notice.id = line.notice_id AND notice.state != 'cancel'
-                 JOIN res_company company ON company.id = line.company_id AND company.sdm_budget_compensation
-                 JOIN res_partner partner ON partner.id = line.partner_id
-                WHERE line.move_id IS NOT NULL OR line.balance_id IS NOT NULL"""
+            """SELECT 'compensation' AS source, paid.id, paid.company_id, paid.date, paid.partner_id,
+                      partner.sdm_branch_id AS team_id, line.sdm_region_id AS region_id,
+                      NULL::integer AS expense_type_id, paid.amount
+                 FROM (%s) paid
+                 JOIN sdm_price_notice_line line ON line.id = paid.id
+                 JOIN res_company company ON company.id = paid.company_id AND company.sdm_budget_compensation
+                 JOIN res_partner partner ON partner.id = paid.partner_id""",
+            self.env["sdm.price.notice.line"]._sdm_compensation_paid_query(),
         )
         return SQL(
             "SELECT * FROM (%s UNION ALL %s UNION ALL %s) movement WHERE %s",
