@@ -34,7 +34,7 @@ administrator, each measurement in a savepoint (rolled back afterwards, except t
 While the settlement engine is not in this branch the SDM part uses a stand-in, said in the output:
 ``plan._sdm_estimate`` for every payee and month (what a settlement computes per line, without writing it).
 
-Measured: wall time, queries (``cr.sql_log_count``; OCA's ``executemany`` is not used by these paths), Python
+Measured: wall time, queries (``cr.sql_log_count``), Python
 peak (tracemalloc, in a separate run: it slows Python down about twofold, so the timed run has none) and process
 RSS (peak of the timed run, ``VmHWM`` reset through ``/proc/self/clear_refs``, and its growth). First step only:
 sanity checks (net sales per salesperson and month equal Odoo's invoice report, collections equal the invoices'
@@ -305,10 +305,11 @@ def load(env, invoices, seed):
         UPDATE ib_i SET residual = CASE pattern WHEN 'u' THEN amount WHEN 'pp' THEN amount - p1_amount ELSE 0 END;
         CREATE TEMP TABLE ib_pay ON COMMIT DROP AS
         SELECT p1_pay AS pay_id, p1_move AS move_id, p1_rec AS rec_id, p1_bank AS bank_id, p1_date AS date,
-               p1_amount AS amount, partner_id, full_id, p1_partial AS partial_id
+               p1_amount AS amount, partner_id, full_id, p1_partial AS partial_id, rec_id AS inv_rec_id, inv_date
           FROM ib_i WHERE p1_pay IS NOT NULL
         UNION ALL
-        SELECT p2_pay, p2_move, p2_rec, p2_bank, p2_date, amount - p1_amount, partner_id, full_id, p2_partial
+        SELECT p2_pay, p2_move, p2_rec, p2_bank, p2_date, amount - p1_amount, partner_id, full_id, p2_partial, rec_id,
+               inv_date
           FROM ib_i WHERE p2_pay IS NOT NULL;
         """,
         params,
@@ -387,14 +388,14 @@ def load(env, invoices, seed):
         INSERT INTO account_partial_reconcile (id, debit_move_id, credit_move_id, full_reconcile_id, debit_currency_id,
                                                credit_currency_id, company_id, max_date, amount, debit_amount_currency,
                                                credit_amount_currency, create_uid, write_uid, create_date, write_date)
-        SELECT y.partial_id, i.rec_id, y.rec_id, y.full_id, %(currency)s, %(currency)s, %(company)s,
-               GREATEST(i.inv_date, y.date), y.amount, y.amount, y.amount, %(admin)s, %(admin)s, now(), now()
-          FROM ib_pay y JOIN ib_i i ON y.partial_id IN (i.p1_partial, i.p2_partial);
+        SELECT y.partial_id, y.inv_rec_id, y.rec_id, y.full_id, %(currency)s, %(currency)s, %(company)s,
+               GREATEST(y.inv_date, y.date), y.amount, y.amount, y.amount, %(admin)s, %(admin)s, now(), now()
+          FROM ib_pay y;
         -- OCA: one agent line per invoice line (the customer's agent), the amount of the line's section
         INSERT INTO account_invoice_line_agent (object_id, agent_id, commission_id, amount, invoice_id, invoice_date,
                                                 settled, company_id, create_uid, write_uid, create_date, write_date)
-        SELECT l.id, rel.agent_id, ag.commission_id, round(l.subtotal * s.percent::numeric / 100, 2), l.move_id, i.inv_date,
-               false, %(company)s, %(admin)s, %(admin)s, now(), now()
+        SELECT l.id, rel.agent_id, ag.commission_id, round(l.subtotal * s.percent::numeric / 100, 2), l.move_id,
+               i.inv_date, false, %(company)s, %(admin)s, %(admin)s, now(), now()
           FROM ib_line l
           JOIN ib_i i ON i.move_id = l.move_id
           JOIN partner_agent_rel rel ON rel.partner_id = i.partner_id
@@ -716,6 +717,7 @@ def main():
         "odoo_src": ODOO_SRC,
     }
     steps = []
+    earlier = json.loads(output.read_text()).get("steps", []) if output.exists() else []
     with registry.cursor() as cr:
         env = admin_env(cr)
         meta["engine"] = "sdm.incentive.settlement" if has_engine(env) else "stand-in: _sdm_estimate per payee"
@@ -766,10 +768,17 @@ def main():
             step["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
             steps.append(step)
             meta["total_s"] = round(time.perf_counter() - total, 1)
-            output.write_text(json.dumps({"meta": meta, "steps": steps}, indent=2, default=str) + "\n")
+            merged = merge_steps(earlier, steps)
+            output.write_text(json.dumps({"meta": meta, "steps": merged}, indent=2, default=str) + "\n")
             log(f"written {output}")
-    print_table(steps, meta)
+    print_table(merge_steps(earlier, steps), meta)
     return 0 if all(step.get("checks", {}).get("ok", True) for step in steps) else 1
+
+
+def merge_steps(earlier, steps):
+    """The steps of this run and those of earlier runs at other sizes (the results file is kept across runs)."""
+    sizes = {step["size"] for step in steps}
+    return sorted([old for old in earlier if old["size"] not in sizes] + steps, key=lambda step: step["size"])
 
 
 def sdm_seconds(step):
