@@ -19,6 +19,7 @@
         "views/sdm_my_plan_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_report_views.xml",
+        "views/sdm_incentive_settlement_views.xml",
         "views/sdm_incentive_plan_views.xml",
         "views/sdm_incentive_participant_views.xml",
         "views/sdm_planning_menus.xml",

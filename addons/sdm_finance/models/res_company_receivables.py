@@ -33,3 +33,6 @@ class ResCompany(models.Model):
         currency_field="currency_id",
         help="Adjustments of a larger amount wait for an SDM Administrator's approval. 0: none needs it.",
     )
+
+    def _sdm_bad_debt_accounts(self):
+        return super()._sdm_bad_debt_accounts() | self.sdm_ar_bad_debt_account_id

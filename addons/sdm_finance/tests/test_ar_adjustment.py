@@ -131,6 +131,12 @@ class TestArAdjustment(RebateCommon):
         bad.action_submit()
         self.assertEqual(self.i2.amount_residual, 0.0)
         self.assertEqual(bad.move_id.line_ids.filtered("debit").account_id, self.company.sdm_ar_bad_debt_account_id)
+        # What the invoice lost, as incentive clawbacks read it: the bad debt, not the small write-off.
+        self.env.flush_all()
+        self.env.cr.execute(self.env["account.move"]._sdm_lost_invoice_query(self.company))
+        lost = {(row[0], row[1]): float(row[3]) for row in self.env.cr.fetchall()}
+        self.assertEqual(lost.get((self.i2.id, bad.move_id.id)), 500.0)
+        self.assertNotIn((self.i1.id, small.move_id.id), lost)
 
     def test_bad_input_writes_nothing(self):
         moves = self.env["account.move"].search_count([])

@@ -11,3 +11,8 @@ from . import sdm_incentive_plan
 from . import sdm_incentive_measure
 from . import sdm_incentive_curve_tier
 from . import sdm_incentive_participant
+from . import sdm_incentive_gate
+from . import sdm_incentive_settlement
+from . import sdm_incentive_settlement_compute
+from . import sdm_incentive_settlement_line
+from . import sdm_incentive_settlement_source

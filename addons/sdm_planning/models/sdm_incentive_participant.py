@@ -27,6 +27,11 @@ class SdmIncentiveParticipant(models.Model):
         string="Paid on Team", help="A manager paid on the achievement of the branches and regions they manage."
     )
 
+    def _sdm_team_paid(self):
+        """Paid on the team's achievement: ticked, or a manager role."""
+        self.ensure_one()
+        return self.team_paid or self.role in ("branch_manager", "regional_manager")
+
     @api.depends("user_id", "role")
     def _compute_display_name(self):
         roles = dict(self._fields["role"]._description_selection(self.env))

@@ -85,6 +85,46 @@ class SdmIncentivePlan(models.Model):
     measure_ids = fields.One2many("sdm.incentive.measure", "plan_id", string="Measures", copy=True)
     tier_ids = fields.One2many("sdm.incentive.curve.tier", "plan_id", string="Payout Curve", copy=True)
     participant_ids = fields.One2many("sdm.incentive.participant", "plan_id", string="Participants", copy=True)
+    gate_ids = fields.One2many(
+        "sdm.incentive.gate",
+        "plan_id",
+        string="Gates",
+        copy=True,
+        help="Below the minimum achievement of a gate's measure, the period pays nothing.",
+    )
+    overdue_days = fields.Integer(
+        string="Overdue After (Days)",
+        tracking=True,
+        help="Receivables of the participant's invoices overdue by more than this many days at the end of the "
+        "period reduce the payout.",
+    )
+    overdue_deduction_percent = fields.Float(
+        string="Overdue Deduction (%)",
+        tracking=True,
+        help="Deducted from the payout: this share of the overdue receivables. 0: no deduction.",
+    )
+    clawback_months = fields.Integer(
+        string="Clawback Window (Months)",
+        tracking=True,
+        help="Invoices refunded or written off as bad debt within this many months after the settlement that "
+        "paid them out are taken back, as negative lines of the next settlement. 0: no clawback.",
+    )
+    settlement_ids = fields.One2many("sdm.incentive.settlement", "plan_id", string="Settlements", readonly=True)
+    settlement_count = fields.Integer(compute="_compute_settlement_count")
+
+    def _compute_settlement_count(self):
+        counts = dict(
+            self.env["sdm.incentive.settlement"]._read_group([("plan_id", "in", self.ids)], ["plan_id"], ["__count"])
+        )
+        for plan in self:
+            plan.settlement_count = counts.get(plan, 0)
+
+    def action_open_settlements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sdm_planning.action_sdm_incentive_settlement")
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_id": self.id}
+        return action
 
     # ------------------------------------------------------------------ checks
 
@@ -117,7 +157,15 @@ class SdmIncentivePlan(models.Model):
                     )
                 )
 
-    @api.constrains("tier_ids", "cap_percent", "curve_type", "tier_method")
+    @api.constrains(
+        "tier_ids",
+        "cap_percent",
+        "curve_type",
+        "tier_method",
+        "overdue_days",
+        "overdue_deduction_percent",
+        "clawback_months",
+    )
     def _check_curve(self):
         for plan in self:
             starts = plan.tier_ids.mapped("achievement_from")
@@ -143,6 +191,17 @@ class SdmIncentivePlan(models.Model):
                             rate=_number(tier.rate),
                         )
                     )
+            if min(plan.overdue_days, plan.overdue_deduction_percent, plan.clawback_months) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(plan)s: overdue days (%(days)s), overdue deduction (%(deduction)s %%) and clawback window "
+                        "(%(months)s months) cannot be negative.",
+                        plan=plan.display_name,
+                        days=plan.overdue_days,
+                        deduction=_number(plan.overdue_deduction_percent),
+                        months=plan.clawback_months,
+                    )
+                )
             if plan.cap_percent < 0:
                 raise ValidationError(
                     self.env._(
@@ -223,24 +282,60 @@ class SdmIncentivePlan(models.Model):
         date_from = start + relativedelta(months=elapsed - elapsed % months)
         return date_from, date_from + relativedelta(months=months, days=-1)
 
-    def _sdm_achievement_domain(self, participant, date_from, date_to):
-        """The achievement rows a participant is measured on: their own salesperson rows, or for a manager paid
-        on the team the rows of the branches and regions they manage."""
+    def _sdm_achievement_domain(self, participant, date_from, date_to, user=None):
+        """The achievement rows ``user`` (default: the participant's) is measured on: their own salesperson rows,
+        or for a manager paid on the team (a manager role, or ticked) the rows of the branches and regions they
+        manage (once each: see ``_sdm_managed_nodes``), in the sales plan in force; the rows ``_sdm_measure_sums``
+        adds up."""
         self.ensure_one()
+        user = user or participant.user_id
         domain = [
-            ("plan_id", "=", self.sales_plan_id.id),
+            ("plan_id", "=", self._sdm_current_sales_plan().id),
             ("month", ">=", date_from),
             ("month", "<=", date_to),
         ]
-        if participant.team_paid:
-            return [*domain, ("level", "in", ("branch", "region")), ("manager_id", "=", participant.user_id.id)]
-        return [*domain, ("level", "=", "salesperson"), ("user_id", "=", participant.user_id.id)]
+        if participant._sdm_team_paid():
+            return [*domain, ("node_id", "in", self._sdm_managed_nodes(user).ids)]
+        return [*domain, ("level", "=", "salesperson"), ("user_id", "=", user.id)]
 
-    def _sdm_estimate(self, participant, period):
-        """Where ``participant`` stands in the period holding the date ``period``: achievement per measure and
-        weighted, payout in % and as an amount of the target incentive, and the next point of the curve."""
+    def _sdm_current_sales_plan(self):
+        """The version of the linked sales plan in force: a revision replaces it once approved (a plan revised
+        mid-year is read in its revised version, and the year-end true-up settles the difference)."""
         self.ensure_one()
-        if not participant.user_id:
+        plan = self.sales_plan_id
+        while True:
+            revision = plan.revision_ids.filtered(lambda p: p.state in ("approved", "locked"))[:1]
+            if not revision:
+                return plan
+            plan = revision
+
+    def _sdm_payees(self):
+        """[(participant, user)] the plan pays: named participants, then each user in a participant's role on the
+        sales plan in force (its salesperson nodes, the managers of its branch or region nodes) not named."""
+        self.ensure_one()
+        named = self.participant_ids.filtered("user_id")
+        payees = [(participant, participant.user_id) for participant in named]
+        taken = set(named.user_id.ids)
+        nodes = self._sdm_current_sales_plan().node_ids
+        by_role = {
+            "salesperson": nodes.filtered(lambda n: n.level == "salesperson").user_id,
+            "branch_manager": nodes.filtered(lambda n: n.level == "branch").manager_id,
+            "regional_manager": nodes.filtered(lambda n: n.level == "region").manager_id,
+        }
+        for participant in self.participant_ids - named:
+            for user in by_role[participant.role].sorted("id"):
+                if user.id not in taken:
+                    taken.add(user.id)
+                    payees.append((participant, user))
+        return payees
+
+    def _sdm_estimate(self, participant, period, user=None):
+        """Where ``user`` (default: the participant's) stands in the period holding the date ``period``:
+        achievement per measure and weighted, payout in % and as an amount of the target incentive, and the next
+        point of the curve."""
+        self.ensure_one()
+        user = user or participant.user_id
+        if not user:
             raise UserError(
                 self.env._(
                     "%(plan)s: the participant %(participant)s names no user to estimate.",
@@ -249,32 +344,23 @@ class SdmIncentivePlan(models.Model):
                 )
             )
         date_from, date_to = self._sdm_period_dates(period)
-        figures = [figure for measure in self.measure_ids for figure in MEASURE_FIGURES[measure.measure]]
-        Achievement = self.env["sdm.sales.achievement"]
-        sums = Achievement._read_group(
-            self._sdm_achievement_domain(participant, date_from, date_to),
-            aggregates=[f"{figure}:sum" for figure in figures],
-        )[0]
-        totals = dict(zip(figures, sums, strict=True))
-        measures = {}
-        weighted = 0.0
-        for measure in self.measure_ids:
-            actual, target = MEASURE_FIGURES[measure.measure]
-            achieved = 100.0 * totals[actual] / totals[target] if totals[target] else 0.0
-            measures[measure.measure] = achieved
-            weighted += achieved * measure.weight / 100.0
-        payout_percent = self._sdm_payout(weighted)
+        totals = self._sdm_measure_sums([(participant, user)], date_from, date_to).get(0, {})
+        vals = self._sdm_payout_vals(participant, user, totals)
+        measures = {measure.measure: vals[f"achievement_{measure.measure}"] for measure in self.measure_ids}
+        weighted = vals["achievement"]
+        payout_percent = vals["payout_percent"]
         points = self._sdm_curve_points()
         nxt = tiers_maths.next_index([point[0] for point in points], weighted)
         next_from = points[nxt][0] if nxt is not None else None
-        currency = participant.currency_id
         return {
             "date_from": date_from,
             "date_to": date_to,
             "measures": measures,
             "achievement": weighted,
             "payout_percent": payout_percent,
-            "payout_amount": currency.round(participant.target_incentive * payout_percent / 100.0),
+            "payout_amount": vals["amount"],
+            "gate_failed": vals["gate_failed"],
+            "gate_note": vals["note"] or "",
             "next_achievement": next_from,
             "next_payout_percent": self._sdm_payout(next_from) if next_from is not None else None,
             "achievement_needed": tiers_maths.still_needed(weighted, next_from),

@@ -7,3 +7,5 @@ from . import test_migration
 from . import test_reader_language
 from . import test_analysis_numbers
 from . import test_incentive_plan
+from . import test_incentive_settlement
+from . import test_incentive_settlement_concurrency

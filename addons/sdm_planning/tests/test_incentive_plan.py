@@ -8,11 +8,7 @@ from .test_sales_plan import PlanCommon
 ACCELERATED = [(80.0, 50.0, 0.0), (100.0, 100.0, 200.0)]
 
 
-class TestIncentivePlan(PlanCommon):
-    """Incentive plans pay a share of a target incentive by a payout curve on the weighted achievement of the
-    sales plan (the shared tier maths of sdm_sales); bad input is refused by a translated error naming the plan
-    and the numbers, and nothing is written."""
-
+class IncentiveCommon(PlanCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -42,16 +38,17 @@ class TestIncentivePlan(PlanCommon):
             }
         )
 
-    def _row(self, record, month, target, actual, target_collections=0.0, actual_collections=0.0):
-        node = self._node(self.sales_plan, record)
+    def _row(self, record, month, target, actual, target_collections=0.0, actual_collections=0.0, sales_plan=None):
+        sales_plan = sales_plan or self.sales_plan
+        node = self._node(sales_plan, record)
         return self.env["sdm.sales.achievement"].create(
             {
-                "plan_id": self.sales_plan.id,
+                "plan_id": sales_plan.id,
                 "node_id": node.id,
                 "user_id": node.user_id.id,
                 "team_id": node.team_id.id,
                 "manager_id": node.manager_id.id,
-                "company_id": self.sales_plan.company_id.id,
+                "company_id": sales_plan.company_id.id,
                 "month": month,
                 "target_amount": target,
                 "actual_amount": actual,
@@ -59,6 +56,12 @@ class TestIncentivePlan(PlanCommon):
                 "actual_collections": actual_collections,
             }
         )
+
+
+class TestIncentivePlan(IncentiveCommon):
+    """Incentive plans pay a share of a target incentive by a payout curve on the weighted achievement of the
+    sales plan (the shared tier maths of sdm_sales); bad input is refused by a translated error naming the plan
+    and the numbers, and nothing is written."""
 
     def test_linear_curve_with_accelerator_and_cap(self):
         """Below 80 % nothing, 80→100 % linear from 50 to 100 %, above 100 % twice as fast, capped at 150 %."""

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class AccountMove(models.Model):
@@ -38,3 +39,32 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         self._sdm_check_credit_on_posting()
         return super()._post(soft=soft)
+
+    @api.model
+    def _sdm_lost_invoice_query(self, company):
+        """SQL: what customer invoices of ``company`` lost after being issued, one row per invoice and event:
+        ``invoice_id``, ``event_move_id`` (the credit note reversing it, or the entry writing it off as bad debt),
+        ``date`` and ``lost`` (company currency, tax included, as the invoice's total). Bad debts are the entries
+        matched with the invoice that post to one of the company's bad-debt accounts
+        (``res.company._sdm_bad_debt_accounts``). Incentive clawbacks read it."""
+        return SQL(
+            """
+            SELECT rev.reversed_entry_id AS invoice_id, rev.id AS event_move_id, rev.date,
+                   -rev.amount_total_signed AS lost
+              FROM account_move rev
+             WHERE rev.company_id = %(company)s AND rev.move_type = 'out_refund' AND rev.state = 'posted'
+               AND rev.reversed_entry_id IS NOT NULL
+            UNION ALL
+            SELECT dl.move_id, cl.move_id, cl.date, SUM(apr.amount)
+              FROM account_partial_reconcile apr
+              JOIN account_move_line dl ON dl.id = apr.debit_move_id
+              JOIN account_move inv ON inv.id = dl.move_id AND inv.move_type = 'out_invoice'
+              JOIN account_move_line cl ON cl.id = apr.credit_move_id AND cl.parent_state = 'posted'
+             WHERE apr.company_id = %(company)s
+               AND EXISTS (SELECT 1 FROM account_move_line bl
+                            WHERE bl.move_id = cl.move_id AND bl.account_id = ANY(%(accounts)s))
+             GROUP BY dl.move_id, cl.move_id, cl.date
+            """,
+            company=company.id,
+            accounts=company._sdm_bad_debt_accounts().ids,
+        )

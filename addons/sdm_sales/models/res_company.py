@@ -115,6 +115,10 @@ class ResCompany(models.Model):
         self.env["sdm.aging.bucket"]._sdm_create_defaults(companies)
         return companies
 
+    def _sdm_bad_debt_accounts(self):
+        """The accounts a receivable written off as bad debt is posted to (none here; sdm_finance's setting)."""
+        return self.env["account.account"]
+
     @api.model
     def _sdm_settlement_product_sources(self):
         """Per balance type (the kind of money settled): the company field choosing its product and the addon's
