@@ -619,8 +619,10 @@ def sdm_true_up(env, plan):
 def oca_settle(env):
     """OCA's wizard for each month of the year, as run at each month's end."""
     Wizard = env["commission.make.settle"]
+    started = time.perf_counter()
     for day in month_ends():
         Wizard.create({"date_to": day + datetime.timedelta(days=1), "settlement_type": "sale_invoice"}).action_settle()
+        log(f"    OCA: {day:%B} settled at {time.perf_counter() - started:.0f} s")
     env.flush_all()
     env.cr.execute(
         "SELECT count(DISTINCT s.id), count(l.id), COALESCE(SUM(l.settled_amount), 0) FROM commission_settlement s "
@@ -737,6 +739,7 @@ def main():
         "--oca-trace-max", type=int, default=100000, help="largest size at which OCA also runs under tracemalloc"
     )
     parser.add_argument("--no-oca", action="store_true", help="measure SDM only")
+    parser.add_argument("--oca-only", action="store_true", help="measure OCA only (and skip the sanity checks)")
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -795,14 +798,18 @@ def main():
                 "loadavg": [round(x, 2) for x in os.getloadavg()],
             }
             log(f"size {size}: {lines} invoice lines, {payments} payments, {agent_lines} agent lines")
-            if not steps:
+            if not steps and not args.oca_only:
                 step["checks"] = sanity_checks(env)
                 log(f"  sanity checks: {json.dumps(step['checks'], default=str)}")
-            step["sdm_refresh"] = measure(env, "SDM achievement refresh", lambda: sdm_refresh(env, plan), keep=True)
-            step["sdm_monthly"] = measure(env, "SDM 12 monthly settlements", lambda: sdm_monthly(env, plan))
-            step["sdm_true_up"] = measure(
-                env, "SDM year-end true-up", lambda: sdm_true_up(env, plan), prepare=lambda: lock_monthly(env, plan)
-            )
+            if not args.oca_only:
+                step["sdm_refresh"] = measure(env, "SDM achievement refresh", lambda: sdm_refresh(env, plan), keep=True)
+                step["sdm_monthly"] = measure(env, "SDM 12 monthly settlements", lambda: sdm_monthly(env, plan))
+                step["sdm_true_up"] = measure(
+                    env,
+                    "SDM year-end true-up",
+                    lambda: sdm_true_up(env, plan),
+                    prepare=lambda: lock_monthly(env, plan),
+                )
             if not args.no_oca:
                 step["oca_settle"] = measure(
                     env,
@@ -825,15 +832,20 @@ def merge_steps(earlier, steps):
     """The steps of this run and those of earlier runs at other sizes (the results file is kept across runs)."""
     sizes = {step["size"] for step in steps}
     for step in steps:
-        # An SDM-only run (--no-oca) keeps OCA's measurement of an earlier run at the same size, said so.
-        old = next((old for old in earlier if old["size"] == step["size"] and "oca_settle" in old), None)
-        if "oca_settle" not in step and old:
-            step["oca_settle"] = {**old["oca_settle"], "from_earlier_run": True}
+        # A run of one peer only (--no-oca, --oca-only) keeps the other's measurement of an earlier run at the
+        # same size, said so.
+        old = next((old for old in earlier if old["size"] == step["size"]), {})
+        for key in (*SDM_PARTS, "oca_settle"):
+            if key not in step and key in old:
+                step[key] = {**old[key], "from_earlier_run": True}
     return sorted([old for old in earlier if old["size"] not in sizes] + steps, key=lambda step: step["size"])
 
 
+SDM_PARTS = ("sdm_refresh", "sdm_monthly", "sdm_true_up")
+
+
 def sdm_seconds(step):
-    parts = [step[k]["seconds"] for k in ("sdm_refresh", "sdm_monthly", "sdm_true_up")]
+    parts = [step[k]["seconds"] for k in SDM_PARTS]
     return sum(parts)
 
 
@@ -851,12 +863,13 @@ def print_table(steps, meta):
         oca = step.get("oca_settle", {})
         oca_s = oca.get("seconds")
         per = step["invoice_lines"] / 100000
-        queries = sum(step[k]["queries"] for k in ("sdm_refresh", "sdm_monthly", "sdm_true_up"))
-        peak = max(step[k].get("python_peak_mib") or 0 for k in ("sdm_refresh", "sdm_monthly", "sdm_true_up"))
+        queries = sum(step[k]["queries"] for k in SDM_PARTS)
+        peak = max(step[k].get("python_peak_mib") or 0 for k in SDM_PARTS)
+        stopped = ">" if oca.get("stopped") else " "  # OCA stopped: it takes longer, the ratio is smaller
         print(
             f"{step['invoice_lines']:>10,} {step['payments']:>9,} {step['sdm_refresh']['seconds']:>7.2f}s "
             f"{step['sdm_monthly']['seconds']:>9.2f}s {step['sdm_true_up']['seconds']:>7.2f}s {sdm:>7.2f}s "
-            + (f"{oca_s:>8.2f}s {sdm / oca_s:>7.3f}x " if oca_s else f"{'-':>9} {'-':>8} ")
+            + (f"{stopped}{oca_s:>7.2f}s {sdm / oca_s:>7.3f}x " if oca_s else f"{'-':>9} {'-':>8} ")
             + f"{sdm / per:>10.2f}s "
             + (f"{oca_s / per:>10.2f}s " if oca_s else f"{'-':>11} ")
             + f"{peak:>8.1f} {oca.get('python_peak_mib') or 0:>8.1f} {queries:>7} {oca.get('queries', 0):>8}"
