@@ -52,6 +52,7 @@ from dateutil.relativedelta import relativedelta
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # credit_bench puts the Odoo source on sys.path; its database helper is shared, not copied.
+from bench_common import recompute_differences
 from credit_bench import ODOO_SRC, ensure_database
 
 import odoo
@@ -447,40 +448,20 @@ def orm_check(env, sample=1000):
     )
     lines = env["account.move.line"].browse(row[0] for row in cr.fetchall())
     moves = lines.move_id
-    line_fields = ["amount_residual", "amount_residual_currency", "reconciled"]
-    move_fields = ["amount_total", "amount_residual", "amount_total_signed", "commercial_partner_id"]
-    partial_fields = ["max_date"]
     partials = lines.matched_debit_ids | lines.matched_credit_ids
-    before = (
-        {(r.id, f): r[f] for r in lines for f in line_fields},
-        {(r.id, f): r[f] for r in moves for f in move_fields},
-        {(r.id, f): r[f] for r in partials for f in partial_fields},
+    differences = recompute_differences(
+        env,
+        [
+            (lines, ["amount_residual", "amount_residual_currency", "reconciled"]),
+            (moves, ["amount_total", "amount_residual", "amount_total_signed", "commercial_partner_id"]),
+            (partials, ["max_date"]),
+        ],
     )
-    differences = {}
-    savepoint = cr.savepoint(flush=False)
-    try:
-        for records, fields_ in ((lines, line_fields), (moves, move_fields), (partials, partial_fields)):
-            computed = [name for name in fields_ if records._fields[name].compute and records._fields[name].store]
-            for name in computed:
-                env.add_to_compute(records._fields[name], records)
-            records._recompute_recordset(computed)
-        after = (
-            {(r.id, f): r[f] for r in lines for f in line_fields},
-            {(r.id, f): r[f] for r in moves for f in move_fields},
-            {(r.id, f): r[f] for r in partials for f in partial_fields},
-        )
-        for old, new in zip(before, after, strict=True):
-            for key, value in old.items():
-                if value != new[key]:
-                    differences.setdefault(key[1], []).append((key[0], str(value), str(new[key])))
-    finally:
-        env.transaction.clear()  # nothing recomputed is written
-        savepoint.close(rollback=True)
     return {
         "lines": len(lines),
         "moves": len(moves),
         "partials": len(partials),
-        "differences": {k: {"count": len(v), "first": v[:3]} for k, v in differences.items()},
+        "differences": differences,
     }
 
 
