@@ -141,11 +141,22 @@ class SdmSalesAchievement(models.Model):
                       LEFT JOIN product_category c ON c.id = n.categ_id
                      WHERE n.id = ANY(%(nodes)s)
                 )
+                -- One equality join per level (an OR of them would force a nested loop over nodes × rows).
                 SELECT n.id, b.month, SUM(b.amount), SUM(b.quantity), SUM(b.margin), SUM(b.collections)
                   FROM nodes n
-                  JOIN base b ON (n.level = 'company'
-                                  OR (n.level = 'salesperson' AND b.user_id = n.user_id)
-                                  OR (n.level = 'branch' AND b.team_id = n.team_id))
+                  JOIN base b ON n.level = 'company'
+                             AND (n.categ_path IS NULL OR starts_with(b.categ_path, n.categ_path))
+                 GROUP BY n.id, b.month
+                UNION ALL
+                SELECT n.id, b.month, SUM(b.amount), SUM(b.quantity), SUM(b.margin), SUM(b.collections)
+                  FROM nodes n
+                  JOIN base b ON n.level = 'salesperson' AND b.user_id = n.user_id
+                             AND (n.categ_path IS NULL OR starts_with(b.categ_path, n.categ_path))
+                 GROUP BY n.id, b.month
+                UNION ALL
+                SELECT n.id, b.month, SUM(b.amount), SUM(b.quantity), SUM(b.margin), SUM(b.collections)
+                  FROM nodes n
+                  JOIN base b ON n.level = 'branch' AND b.team_id = n.team_id
                              AND (n.categ_path IS NULL OR starts_with(b.categ_path, n.categ_path))
                  GROUP BY n.id, b.month
                 UNION ALL
