@@ -463,10 +463,10 @@ class SdmIncentivePlanFigures(models.Model):
         payout_percent = self._sdm_payout(weighted)
         target_incentive = participant.target_incentive * periods
         currency = self.currency_id
-        measures = dict(self.env["sdm.incentive.gate"]._fields["measure"]._description_selection(self.env))
         failed = [gate for gate in self.gate_ids if achieved[gate.measure] < gate.minimum_percent]
         note = False
         if failed:
+            measures = dict(self.env["sdm.incentive.gate"]._fields["measure"]._description_selection(self.env))
             note = "; ".join(
                 self.env._(
                     "Gate not met: %(measure)s at %(achieved)s %%, below %(minimum)s %%.",

@@ -61,19 +61,7 @@ class TestIncentiveOutputs(IncentiveCommon):
         for her, a bonus of 300 for Sales B. A: 5,850, B: 300, total 6,150."""
         for month, actual in ((1, 900.0), (2, 1000.0), (3, 1100.0)):
             self._row(self.user_sales_a, date(2026, month, 1), 1000.0, actual, 1000.0, 600.0)
-        self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.customer_a.id,
-                "invoice_user_id": self.user_sales_a.id,
-                "team_id": self.branch_sh.id,
-                "invoice_date": date(2026, 1, 5),
-                "invoice_date_due": date(2026, 1, 5),
-                "invoice_line_ids": [
-                    Command.create({"product_id": self.product.id, "quantity": 10, "price_unit": 100.0, "tax_ids": []})
-                ],
-            }
-        ).action_post()
+        self._invoice(self.customer_a, self.user_sales_a, self.branch_sh, date(2026, 1, 5), 10, due=date(2026, 1, 5))
         plan = self._active(
             measures=[("invoiced", 60.0), ("collections", 40.0)],
             overdue_days=30,
@@ -257,19 +245,15 @@ class TestIncentiveOutputs(IncentiveCommon):
             self._entry(move),
             sorted([(self.expense_account, 3000.0, 0.0), (self.accrual_account, 0.0, 3000.0)]),
         )
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": self.customer_a.id,
-                "invoice_user_id": self.user_sales_a.id,
-                "invoice_date": date(2026, 2, 10),
-                "reversed_entry_id": invoice.id,
-                "invoice_line_ids": [
-                    Command.create({"product_id": self.product.id, "quantity": 4, "price_unit": 100.0, "tax_ids": []})
-                ],
-            }
+        self._invoice(
+            self.customer_a,
+            self.user_sales_a,
+            self.branch_sh,
+            date(2026, 2, 10),
+            4,
+            move_type="out_refund",
+            reverses=invoice,
         )
-        refund.action_post()
         february = self._settle(plan, date(2026, 2, 1))
         self.assertEqual(february.amount_total, -1200.0)
         self._approve(february)

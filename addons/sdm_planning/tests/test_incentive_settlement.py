@@ -101,20 +101,9 @@ class TestIncentiveSettlement(IncentiveCommon):
         """An invoice of 1,000 due on 5 January is still open on 31 March, more than 30 days overdue: 10 % of it,
         100, is deducted from the 6,000 payout. The payout line names the invoice it counted."""
         self._q1_rows()
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.customer_a.id,
-                "invoice_user_id": self.user_sales_a.id,
-                "team_id": self.branch_sh.id,
-                "invoice_date": date(2026, 1, 5),
-                "invoice_date_due": date(2026, 1, 5),
-                "invoice_line_ids": [
-                    Command.create({"product_id": self.product.id, "quantity": 10, "price_unit": 100.0, "tax_ids": []})
-                ],
-            }
+        invoice = self._invoice(
+            self.customer_a, self.user_sales_a, self.branch_sh, date(2026, 1, 5), 10, due=date(2026, 1, 5)
         )
-        invoice.action_post()
         self._invoice(self.customer_b, self.user_sales_b, self.branch_gz, date(2026, 1, 5), 10)
         plan = self._active(
             measures=[("invoiced", 60.0), ("collections", 40.0)],
@@ -147,19 +136,15 @@ class TestIncentiveSettlement(IncentiveCommon):
         january = self._settle(plan, date(2026, 1, 1))
         self.assertEqual(january.amount_total, 3000.0)
         self._lock(january)
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": self.customer_a.id,
-                "invoice_user_id": self.user_sales_a.id,
-                "invoice_date": date(2026, 2, 10),
-                "reversed_entry_id": invoice.id,
-                "invoice_line_ids": [
-                    Command.create({"product_id": self.product.id, "quantity": 4, "price_unit": 100.0, "tax_ids": []})
-                ],
-            }
+        refund = self._invoice(
+            self.customer_a,
+            self.user_sales_a,
+            self.branch_sh,
+            date(2026, 2, 10),
+            4,
+            move_type="out_refund",
+            reverses=invoice,
         )
-        refund.action_post()
         february = self._settle(plan, date(2026, 2, 1))
         clawback = self._line(february, self.user_sales_a, "clawback")
         self.assertEqual(clawback.amount, -1200.0)

@@ -32,7 +32,12 @@ class PlanCommon(SdmSalesCommon):
         node.line_ids.write({"amount": amount, **others})
 
     @classmethod
-    def _invoice(cls, partner, user, team, when, qty, price=100.0, move_type="out_invoice"):
+    def _invoice(cls, partner, user, team, when, qty, price=100.0, move_type="out_invoice", due=None, reverses=None):
+        """A posted invoice (or credit note) of one line; ``due``: its due date, which the receivable journal item
+        takes (the overdue rule reads the items); ``reverses``: the invoice a credit note reverses."""
+        extra = {"invoice_date_due": due} if due else {}
+        if reverses:
+            extra["reversed_entry_id"] = reverses.id
         move = cls.env["account.move"].create(
             {
                 "move_type": move_type,
@@ -40,6 +45,7 @@ class PlanCommon(SdmSalesCommon):
                 "invoice_user_id": user.id,
                 "team_id": team.id,
                 "invoice_date": when,
+                **extra,
                 "invoice_line_ids": [
                     Command.create({"product_id": cls.product.id, "quantity": qty, "price_unit": price, "tax_ids": []})
                 ],

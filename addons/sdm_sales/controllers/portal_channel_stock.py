@@ -104,8 +104,12 @@ class SdmChannelStockPortal(SdmCustomerPortal):
         """The products ``partner`` reports, readable by its contact (portal users cannot read the catalogue): only
         those its orders, invoices and earlier reports name (``_sdm_customer_product_ids``) — never any other id a
         request carries."""
-        ids = request.env["sdm.channel.stock"]._sdm_customer_product_ids(partner)
-        return request.env["product.product"].sudo().browse(ids)
+        products = request.env["product.product"].browse(
+            request.env["sdm.channel.stock"]._sdm_customer_product_ids(partner)
+        )
+        # Read as the portal user when the database lets portal users read products (e.g. with the shop);
+        # otherwise only these products, already restricted to the partner's own, are read with sudo().
+        return products if products.has_access("read") else products.sudo()
 
     def _sdm_channel_stock_form_lines(self, post):
         """The report lines of the form: ``product_<i>`` with ``quantity_<i>``, ``sold_<i>``, ``note_<i>`` and
