@@ -62,7 +62,7 @@ class TestWebClient(HttpCase):
     def test_sdm_menus_in_english(self):
         menus = self._menu_names("menu.en", "en_US")
         self.assertEqual(menus["sdm_sales.menu_sdm_root"], "SDM")
-        self.assertEqual(menus["sdm_sales.menu_sdm_regions"], "Sales Regions")
+        self.assertEqual(menus["sdm_sales.menu_sdm_config_regions"], "Sales Regions")
         self.assertEqual(menus["sdm_finance.menu_sdm_receivables_by_region"], "Receivables by Region")
         self.assertEqual(menus["sdm_planning.menu_sdm_salesperson_ranking"], "Salesperson Ranking")
         self.assertEqual(menus["sdm_crm_scoring.menu_sdm_customers_by_platform"], "Customers by Platform")
@@ -71,7 +71,7 @@ class TestWebClient(HttpCase):
         self.assertTrue(self.env["res.lang"]._lang_get("zh_CN"), "zh_CN must be loaded in the test database")
         menus = self._menu_names("menu.zh", "zh_CN")
         self.assertEqual(menus["sale.sale_menu_root"], "销售")
-        self.assertEqual(menus["sdm_sales.menu_sdm_regions"], "销售区域")
+        self.assertEqual(menus["sdm_sales.menu_sdm_config_regions"], "销售区域")
         self.assertEqual(menus["sdm_sales.menu_sdm_customers"], "分区域客户")
         self.assertEqual(menus["sdm_finance.menu_sdm_receivables_by_region"], "分区域应收账款")
         self.assertEqual(menus["sdm_planning.menu_sdm_salesperson_ranking"], "销售员排名")

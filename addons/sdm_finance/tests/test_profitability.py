@@ -210,3 +210,37 @@ class TestProfitability(RebateCommon):
         self.assertEqual(row["Contribution"], 1335)
         self.assertAlmostEqual(row["Contribution (%)"], 1335 / 5500)
         self.assertEqual(values["Total"]["Contribution"], 1335)
+
+    def test_compensation_in_another_currency_counts_in_company_currency(self):
+        """A notice priced in another currency: its compensation is converted at the rate of its effective date
+        (not a later one) before it is subtracted (budgets read the same query)."""
+        other = self.env["res.currency"].search([("id", "!=", self.currency.id), ("active", "in", (True, False))])[0]
+        other.active = True
+        Rate = self.env["res.currency.rate"]
+        for currency in self.currency | other:
+            Rate.search([("currency_id", "=", currency.id)]).unlink()
+        Rate.create({"currency_id": self.currency.id, "name": date(2025, 1, 1), "rate": 1.0})
+        Rate.create({"currency_id": other.id, "name": date(2026, 1, 1), "rate": 0.5, "company_id": self.company.id})
+        Rate.create({"currency_id": other.id, "name": date(2026, 3, 2), "rate": 0.25, "company_id": self.company.id})
+        self._sale(date(2026, 2, 10), 40)
+        notice = self.env["sdm.price.notice"].create(
+            {
+                "currency_id": other.id,
+                "effective_date": date(2026, 3, 1),
+                "basis": "invoiced",
+                "lookback_days": 30,
+                "settlement_mode": "credit_note",
+                "product_line_ids": [
+                    Command.create({"product_id": self.valve.id, "old_price": 50.0, "new_price": 45.0})
+                ],
+            }
+        )
+        notice.action_compute()
+        notice.action_approve()
+        notice.action_settle()
+        line = notice.line_ids.filtered(lambda line: line.partner_id == self.customer_a)
+        # 40 valves sold at 100 = 50 in the other currency (0.5 per company unit on 1 March), now 45: 40 × 5.
+        self.assertEqual((line.currency_id, line.amount), (other, 200.0))
+        # 200 at 0.5 = 400 in the company's currency (the 0.25 of 2 March is too late).
+        self.assertEqual(self._figures([], groupby=())[()]["compensation"], 400.0)
+        self.assertEqual(other._convert(200.0, self.currency, self.company, date(2026, 3, 1)), 400.0)

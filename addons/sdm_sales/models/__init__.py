@@ -25,6 +25,7 @@ from . import sdm_price_notice_source
 from . import sdm_price_notice_order_line
 from . import sdm_customer_balance
 from . import account_account
+from . import res_currency
 from . import crm_team
 from . import res_company
 from . import res_config_settings

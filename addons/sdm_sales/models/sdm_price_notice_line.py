@@ -51,18 +51,21 @@ class SdmPriceNoticeLine(models.Model):
     def _sdm_compensation_paid_query(self, **scope):
         """SQL of the compensation paid to customers (id, company_id, partner_id, date, amount): the lines of
         notices not cancelled that a credit note or a balance movement paid, dated at the notice's effective
-        date, in the notice's currency. ``scope``: company_ids, date_from, date_to, partner_ids (see
-        ``sdm.net.sales.line._sdm_scope_conditions``)."""
+        date, in the company's currency (converted at that date). ``scope``: company_ids, date_from, date_to,
+        partner_ids (see ``sdm.net.sales.line._sdm_scope_conditions``)."""
         conditions = self.env["sdm.net.sales.line"]._sdm_scope_conditions(
             {"company": SQL("l.company_id"), "date": SQL("l.effective_date"), "partner": SQL("l.partner_id")},
             **scope,
         )
         return SQL(
             """
-            SELECT l.id, l.company_id, l.partner_id, l.effective_date AS date, l.amount
+            SELECT l.id, l.company_id, l.partner_id, l.effective_date AS date, %s AS amount
               FROM sdm_price_notice_line l
               JOIN sdm_price_notice n ON n.id = l.notice_id
              WHERE n.state != 'cancel' AND (l.move_id IS NOT NULL OR l.balance_id IS NOT NULL) AND %s
             """,
+            self.env["res.currency"]._sdm_to_company_currency_sql(
+                SQL("l.amount"), SQL("l.currency_id"), SQL("l.company_id"), SQL("l.effective_date")
+            ),
             SQL(" AND ").join([SQL("TRUE"), *conditions]),
         )
