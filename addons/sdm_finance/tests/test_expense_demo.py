@@ -11,7 +11,7 @@ class TestExpenseDemo(TransactionCase):
         self.assertEqual(set(posted.mapped("nature")), {"borne", "advanced"})
         self.assertTrue(all(e.move_id.state == "posted" for e in posted))
         advanced = posted.filtered(lambda e: e.nature == "advanced")
-        self.assertTrue(all(e.move_id.line_ids.filtered(lambda ln: ln.partner_id == e.partner_id) for e in advanced))
+        self.assertTrue(all(e.partner_id in e.move_id.line_ids.partner_id for e in advanced))
         budgets = self.env["sdm.expense.budget"].search([("state", "=", "open")])
         self.assertEqual(len(budgets), 4, "the company's and one promotion budget per top region")
         self.assertGreater(sum(budgets.mapped("consumed")), 0)

@@ -211,9 +211,8 @@ class TestProfitability(RebateCommon):
         self.assertAlmostEqual(row["Contribution (%)"], 1335 / 5500)
         self.assertEqual(values["Total"]["Contribution"], 1335)
 
-    def test_compensation_in_another_currency_counts_in_company_currency(self):
-        """A notice priced in another currency: its compensation is converted at the rate of its effective date
-        (not a later one) before it is subtracted (budgets read the same query)."""
+    def _other_currency(self):
+        """Another currency worth 2 company units from 1 January 2026 (0.5 per unit), 4 from 2 March."""
         other = self.env["res.currency"].search([("id", "!=", self.currency.id), ("active", "in", (True, False))])[0]
         other.active = True
         Rate = self.env["res.currency.rate"]
@@ -222,6 +221,12 @@ class TestProfitability(RebateCommon):
         Rate.create({"currency_id": self.currency.id, "name": date(2025, 1, 1), "rate": 1.0})
         Rate.create({"currency_id": other.id, "name": date(2026, 1, 1), "rate": 0.5, "company_id": self.company.id})
         Rate.create({"currency_id": other.id, "name": date(2026, 3, 2), "rate": 0.25, "company_id": self.company.id})
+        return other
+
+    def test_compensation_in_another_currency_counts_in_company_currency(self):
+        """A notice priced in another currency: its compensation is converted at the rate of its effective date
+        (not a later one) before it is subtracted (budgets read the same query)."""
+        other = self._other_currency()
         self._sale(date(2026, 2, 10), 40)
         notice = self.env["sdm.price.notice"].create(
             {
@@ -244,3 +249,24 @@ class TestProfitability(RebateCommon):
         # 200 at 0.5 = 400 in the company's currency (the 0.25 of 2 March is too late).
         self.assertEqual(self._figures([], groupby=())[()]["compensation"], 400.0)
         self.assertEqual(other._convert(200.0, self.currency, self.company, date(2026, 3, 1)), 400.0)
+
+    def test_order_line_cost_in_another_currency_counts_in_company_currency(self):
+        """sale_margin keeps an order line's cost in the order's currency: the cost of sales converts it at the
+        invoice date, like the revenue (the invoice's journal items are in company currency)."""
+        if "purchase_price" not in self.env["sale.order.line"]._fields:
+            self.skipTest("sale_margin is not installed: the product's cost is the only one")
+        other = self._other_currency()
+        pricelist = self.env["product.pricelist"].create({"name": "Other currency", "currency_id": other.id})
+        order = self._create_order(self.customer_a, qty=4, price=100.0)
+        order.pricelist_id = pricelist
+        order.order_line.write({"price_unit": 100.0, "purchase_price": 35.0})
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.invoice_date = date(2026, 2, 2)
+        invoice.action_post()
+        self.assertEqual(invoice.currency_id, other)
+        [(revenue, cost)] = self.P._read_group(
+            [("partner_id", "=", self.customer_a.id), ("source", "=", "invoice")], [], ["revenue:sum", "cost:sum"]
+        )
+        # 4 × 100 = 400 in the other currency = 800; cost 4 × 35 = 140 = 280.
+        self.assertEqual((revenue, cost), (800.0, 280.0))

@@ -188,16 +188,23 @@ class SdmNetSalesLine(models.Model):
     @api.model
     def _sdm_order_line_cost_sql(self):
         """SQL expression: the cost of a net sales line ``l`` at the cost its sales order line ``sdm_cost_sol``
-        carries (sale_margin's ``purchase_price``, per unit of the order line, when that module is installed), or
-        NULL: no order line, no such field, or a unit of another category."""
-        purchase_price = self.env["sale.order.line"]._fields.get("purchase_price")
+        carries (sale_margin's ``purchase_price``, per unit of the order line, in the order's currency, converted to
+        the company's at the line's date), or NULL: no order line, no such field, or a unit of another category."""
+        order_line_fields = self.env["sale.order.line"]._fields
+        purchase_price = order_line_fields.get("purchase_price")
         if not purchase_price:
             return SQL("NULL::numeric")
         quantity = self._sdm_qty_in_uom_sql(
             SQL("l.quantity"), SQL("l.uom_category_id"), SQL("sdm_cost_souom.factor"), SQL("sdm_cost_souom.category_id")
         )
         # to_flush: the ORM writes pending costs before the query runs, whoever embeds it.
-        return SQL("%s * %s", quantity, SQL("sdm_cost_sol.purchase_price", to_flush=purchase_price))
+        return self.env["res.currency"]._sdm_to_company_currency_sql(
+            SQL("%s * %s", quantity, SQL("sdm_cost_sol.purchase_price", to_flush=purchase_price)),
+            SQL("sdm_cost_sol.currency_id", to_flush=order_line_fields["currency_id"]),
+            SQL("l.company_id"),
+            SQL("l.invoice_date"),
+            company_currency=SQL("l.currency_id"),
+        )
 
     @api.model
     def _sdm_cost_sql(self):

@@ -65,7 +65,10 @@ class SdmPriceNoticeLine(models.Model):
              WHERE n.state != 'cancel' AND (l.move_id IS NOT NULL OR l.balance_id IS NOT NULL) AND %s
             """,
             self.env["res.currency"]._sdm_to_company_currency_sql(
-                SQL("l.amount"), SQL("l.currency_id"), SQL("l.company_id"), SQL("l.effective_date")
+                SQL("l.amount", to_flush=self._fields["amount"]),
+                SQL("l.currency_id", to_flush=self._fields["currency_id"]),
+                SQL("l.company_id"),
+                SQL("l.effective_date"),
             ),
             SQL(" AND ").join([SQL("TRUE"), *conditions]),
         )
