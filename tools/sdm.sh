@@ -7,6 +7,10 @@
 #   tools/sdm.sh test-odoo      stock Odoo's sale / sale_stock / account tests with our addons installed
 #   tools/sdm.sh lint           pre-commit (ruff + pylint-odoo)
 #   tools/sdm.sh pot            regenerate addons/*/i18n/*.pot and merge them into zh_CN.po
+#   tools/sdm.sh backup [DB]    timestamped zip (dump + filestore) of DB (default the demo database) in
+#                               SDM_BACKUP_DIR (default .local/backups), keeping the newest SDM_BACKUP_KEEP (14)
+#   tools/sdm.sh restore FILE NEWDB   restore a backup as a copy under a new name
+#   tools/sdm.sh restore-drill [DB]   back up, restore as a copy, compare totals, drop the copy (exit 1 if unequal)
 #   tools/sdm.sh setup          venv + PostgreSQL + odoo.conf only
 #   tools/sdm.sh db-stop        stop the PostgreSQL server this script started
 #
@@ -301,6 +305,25 @@ setup_lint_only() {
     export PATH="$VENV/bin:$PATH"
 }
 
+# Backups. SDM_ODOO_CONF points at another server's configuration (production); the default is this checkout's.
+db_tool() { "$VENV/bin/python" "$ROOT/tools/odoo_db.py" -c "${SDM_ODOO_CONF:-$CONF}" "$@"; }
+
+cmd_backup() {
+    setup
+    db_tool backup "${1:-$DEMO_DB}" "${SDM_BACKUP_DIR:-$STATE/backups}" --keep "${SDM_BACKUP_KEEP:-14}"
+}
+
+cmd_restore() {
+    [ $# -eq 2 ] || die "usage: tools/sdm.sh restore FILE NEWDB"
+    setup
+    db_tool restore "$1" "$2"
+}
+
+cmd_restore_drill() {
+    setup
+    db_tool drill "${1:-$DEMO_DB}" ${SDM_BACKUP_DIR:+"$SDM_BACKUP_DIR"}
+}
+
 cmd_pot() {
     setup
     local db="${SDM_POT_DB:-$TEST_DB}"
@@ -328,6 +351,9 @@ case "${1:-}" in
     e2e) shift; cmd_e2e "$@" ;;
     lint) shift; cmd_lint "$@" ;;
     pot) shift; cmd_pot "$@" ;;
+    backup) shift; cmd_backup "$@" ;;
+    restore) shift; cmd_restore "$@" ;;
+    restore-drill) shift; cmd_restore_drill "$@" ;;
     setup) shift; setup; log "ready: $CONF" ;;
     install-test-db) shift; setup; prepare_test_db ;;
     db-stop) shift; db_stop ;;
@@ -343,5 +369,5 @@ case "${1:-}" in
             *) odoo_bin "$@" ;;
         esac
         ;;
-    *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
