@@ -11,3 +11,4 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sdm_demo
+from . import sdm_audit_line

@@ -32,6 +32,11 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_credit
 from . import res_partner_balance
+from . import res_partner_change
+from . import res_company_change
+from . import sdm_partner_change
+from . import sdm_partner_change_line
+from . import sdm_audit_line
 from . import res_users
 from . import sale_order
 from . import sale_order_line

@@ -5,6 +5,9 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     sdm_region_from_team = fields.Boolean(related="company_id.sdm_region_from_team", readonly=False)
+    sdm_change_approval = fields.Boolean(related="company_id.sdm_change_approval", readonly=False)
+    sdm_change_field_ids = fields.Many2many(related="company_id.sdm_change_field_ids", readonly=False)
+    sdm_change_approver = fields.Selection(related="company_id.sdm_change_approver", readonly=False)
     sdm_dso_days = fields.Integer(related="company_id.sdm_dso_days", readonly=False)
     sdm_dispute_excludes_overdue = fields.Boolean(related="company_id.sdm_dispute_excludes_overdue", readonly=False)
     sdm_credit_check_sale = fields.Boolean(related="company_id.sdm_credit_check_sale", readonly=False)
