@@ -117,10 +117,12 @@ def world(prefork_server):  # noqa: F811
         },
     )
     records["other_customer"] = make(
-        "res.partner", {"name": f"Other Customer {tag}", "is_company": True, "company_id": company_a, "user_id": admin.uid}
+        "res.partner",
+        {"name": f"Other Customer {tag}", "is_company": True, "company_id": company_a, "user_id": admin.uid},
     )
     contact = make(
-        "res.partner", {"name": f"Distributor {tag}", "parent_id": records["own_customer"], "email": f"d.{tag}@example.com"}
+        "res.partner",
+        {"name": f"Distributor {tag}", "parent_id": records["own_customer"], "email": f"d.{tag}@example.com"},
     )
     users["portal"] = make_user("portal", groups["portal"], company_a, partner=contact)
     records["credit_group_a"] = make("sdm.credit.group", {"name": f"Grade {tag}", "company_id": company_a})
@@ -186,8 +188,11 @@ def test_model_cells_over_jsonrpc(world):
         row, key = item
         user = users["administrator" if key == "other_company" else key]
         cell = row["administrator" if key == "other_company" else key]
-        got = "".join(letter for letter, op in (("r", "read"), ("c", "create"), ("w", "write"), ("u", "unlink"))
-                      if user(row["model"], "has_access", [], op))
+        got = "".join(
+            letter
+            for letter, op in (("r", "read"), ("c", "create"), ("w", "write"), ("u", "unlink"))
+            if user(row["model"], "has_access", [], op)
+        )
         return (row["model"], key, cell, got or "-")
 
     results = _parallel(check, [(row, key) for row in rows for key in roles])
@@ -196,13 +201,19 @@ def test_model_cells_over_jsonrpc(world):
     assert len(results) * 4 == len(rows) * len(roles) * 4
 
     other = users["other_company"]
-    rules = admin("ir.rule", "search_read", [("global", "=", True), ("model_id.model", "=like", "sdm.%")],
-                  ["model_id", "domain_force"])
+    rules = admin(
+        "ir.rule",
+        "search_read",
+        [("global", "=", True), ("model_id.model", "=like", "sdm.%")],
+        ["model_id", "domain_force"],
+    )
     model_names = {row["model"] for row in rows}
     ir_models = admin("ir.model", "search_read", [("model", "in", sorted(model_names))], ["model", "transient"])
     model_ids = {m["model"]: m["id"] for m in ir_models}
     company_ruled = {rule["model_id"][0] for rule in rules if "company_ids" in rule["domain_force"]}
-    not_ruled = [row["model"] for row in rows if row["kind"] != "wizard" and model_ids[row["model"]] not in company_ruled]
+    not_ruled = [
+        row["model"] for row in rows if row["kind"] != "wizard" and model_ids[row["model"]] not in company_ruled
+    ]
     assert not not_ruled, f"SDM models without a multi-company rule: {not_ruled}"
     assert all(row["other_company"] == "-" for row in rows)
 
@@ -316,7 +327,8 @@ class TestAccessMatrixSource(TransactionCase):
         guarded = {
             (name, fname)
             for name in self.env.registry
-            if not name.startswith("sdm.") and name != "res.users"  # (res.users: its partner's, by delegation)
+            if not name.startswith("sdm.")
+            and name != "res.users"  # (res.users: its partner's, by delegation)
             and not self.env[name]._abstract
             and not self.env[name]._transient
             for fname, field in self.env[name]._fields.items()

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-
 from odoo.addons.sdm_sales.models.res_partner_credit import SDM_FIGURE_GROUPS
 
 

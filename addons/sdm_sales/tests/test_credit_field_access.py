@@ -54,9 +54,7 @@ class TestCreditFieldAccess(SdmCreditCommon):
             with self.assertRaises(AccessError):
                 Partner.search([("sdm_credit_hold", "=", True)])
             # The form leaves the figures out, without error.
-            self.assertFalse(
-                set(GUARDED_PARTNER_FIELDS) & set(Partner.fields_get(attributes=["type"])), user.login
-            )
+            self.assertFalse(set(GUARDED_PARTNER_FIELDS) & set(Partner.fields_get(attributes=["type"])), user.login)
         # (stock Odoo keeps invoices from a plain internal user, so only salespeople read the whole customer)
         for user in (self.user_stock_sales, self.user_stock_sales_all):
             values = self.customer_a.with_user(user).read()[0]
@@ -66,7 +64,9 @@ class TestCreditFieldAccess(SdmCreditCommon):
         order = self._create_order(self.customer_a, user=self.user_stock_sales, price=100.0)
         with self.assertRaises(AccessError):
             order.with_user(self.user_stock_sales).read(["sdm_credit_remaining"])
-        self.assertEqual(order.with_user(self.user_credit).read(["sdm_credit_remaining"])[0]["sdm_credit_remaining"], 900.0)
+        self.assertEqual(
+            order.with_user(self.user_credit).read(["sdm_credit_remaining"])[0]["sdm_credit_remaining"], 900.0
+        )
 
     def test_sdm_roles_and_invoicing_users_read_credit_figures(self):
         self.customer_a.user_id = self.user_sales_a
@@ -109,6 +109,8 @@ class TestCreditFieldAccess(SdmCreditCommon):
             self.assertIn(grade, self.env["sdm.credit.group"].with_user(user).search([]), user.login)
         # A customer created by a salesperson outside SDM still takes the company's default grade.
         self.company.sdm_credit_default_group_id = grade
-        partner = self.env["res.partner"].with_user(self.user_stock_sales).create({"name": "New Co", "is_company": True})
+        partner = (
+            self.env["res.partner"].with_user(self.user_stock_sales).create({"name": "New Co", "is_company": True})
+        )
         self.assertEqual(partner.sudo().sdm_credit_group_id, grade)
         self.assertEqual(partner.sudo().sdm_credit_limit, 5000.0)
