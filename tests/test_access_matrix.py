@@ -160,6 +160,7 @@ def _clean_up(admin, made, company_b):
     partners = [record_id for model, record_id in made if model == "res.partner"]
     users = [record_id for model, record_id in made if model == "res.users"]
     partners += [user["partner_id"][0] for user in admin("res.users", "read", users, ["partner_id"])]
+    partners += [admin("res.company", "read", [company_b], ["partner_id"])[0]["partner_id"][0]]
     admin("res.partner", "write", partners, {"sdm_region_id": False, "user_id": False})
     admin("res.users", "write", users, {"active": False})
     for model, record_id in reversed(made):
