@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.sdm_sales.models.res_partner_credit import SDM_FIGURE_GROUPS
 
 
 class ResPartner(models.Model):
@@ -81,6 +82,7 @@ class ResPartner(models.Model):
         string="Rebate Balance",
         compute="_compute_sdm_rebate_balance",
         currency_field="sdm_company_currency_id",
+        groups=SDM_FIGURE_GROUPS,
         help="Settled rebates not used yet; the next orders deduct them (up to the cap in Settings).",
     )
 

@@ -53,7 +53,9 @@ class SdmCustomerPortal(CustomerPortal):
     def _sdm_portal_credit_card(self, partner):
         """The text of the credit card on ``/my``: the remaining credit, or the hold; 0 (card hidden) for a customer
         without credit limit, hold nor exposure."""
-        partner = partner.with_company(partner.env.company)
+        # The distributor's own figures (``partner`` is the logged-in user's commercial partner), which the field
+        # groups keep from portal users' reads.
+        partner = partner.sudo().with_company(partner.env.company)
         if partner.sdm_credit_hold:
             return partner.env._("On credit hold")
         if partner.sdm_credit_limit:
@@ -86,18 +88,21 @@ class SdmCustomerPortal(CustomerPortal):
             if Move.has_access("read")
             else 0
         )
+        # The distributor's own figures (``partner`` is the logged-in user's commercial partner), which the field
+        # groups keep from portal users' reads.
+        figures = partner.sudo()
         return {
             "page_name": "sdm_credit",
             "partner": partner,
-            "currency": partner.sdm_credit_currency_id,
-            "credit_limit": partner.sdm_credit_limit,
-            "exposure": partner.sdm_credit_exposure,
-            "remaining": partner.sdm_credit_remaining,
-            "overdue_amount": partner.sdm_credit_overdue_amount,
-            "overdue_days": partner.sdm_credit_oldest_overdue_days,
-            "disputed_amount": partner.sdm_credit_disputed_amount,
+            "currency": figures.sdm_credit_currency_id,
+            "credit_limit": figures.sdm_credit_limit,
+            "exposure": figures.sdm_credit_exposure,
+            "remaining": figures.sdm_credit_remaining,
+            "overdue_amount": figures.sdm_credit_overdue_amount,
+            "overdue_days": figures.sdm_credit_oldest_overdue_days,
+            "disputed_amount": figures.sdm_credit_disputed_amount,
             "disputed_count": disputed_count,
-            "hold": partner.sdm_credit_hold,
+            "hold": figures.sdm_credit_hold,
             "approvals": approvals,
             # Orders the customer may open in Odoo's portal (quotations not sent yet are not shared).
             "readable_orders": approvals.order_id._filtered_access("read"),

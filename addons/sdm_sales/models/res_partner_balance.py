@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .res_partner_credit import SDM_FIGURE_GROUPS
+
 
 class ResPartner(models.Model):
     """Customer balances (price adjustment compensation; rebates in sdm_finance)."""
@@ -10,6 +12,7 @@ class ResPartner(models.Model):
         string="Compensation Balance",
         compute="_compute_sdm_compensation_balance",
         currency_field="sdm_company_currency_id",
+        groups=SDM_FIGURE_GROUPS,
         help="Price adjustment compensation not used yet; the next orders consume it as a discount line.",
     )
     sdm_company_currency_id = fields.Many2one("res.currency", compute="_compute_sdm_compensation_balance")

@@ -19,10 +19,19 @@ SDM_CREDIT_FIELDS = frozenset(
 )
 
 
+# Who reads a customer's credit figures (profile, position, balances), like stock Odoo's credit limit and
+# receivable (account.group_account_invoice, account.group_account_readonly) plus every SDM role, salespeople
+# included (their record rules narrow which customers). docs/access_matrix.md, "Guarded fields".
+SDM_FIGURE_GROUPS = "sdm_sales.group_sdm_user,account.group_account_invoice,account.group_account_readonly"
+
+
 def _credit_figure(string):
     """A part of the credit position: company currency, computed by SQL aggregation, never stored."""
     return fields.Monetary(
-        string=string, compute="_compute_sdm_credit_position", currency_field="sdm_credit_currency_id"
+        string=string,
+        compute="_compute_sdm_credit_position",
+        currency_field="sdm_credit_currency_id",
+        groups=SDM_FIGURE_GROUPS,
     )
 
 
@@ -37,6 +46,7 @@ class ResPartner(models.Model):
         "sdm.credit.group",
         string="Credit Group",
         company_dependent=True,
+        groups=SDM_FIGURE_GROUPS,
         tracking=True,
         domain="[('company_id', 'in', (False, current_company_id))]",
         help="Credit grade; a customer that joins a group takes its limit, tolerance and mode.",
@@ -44,6 +54,7 @@ class ResPartner(models.Model):
     sdm_credit_limit = fields.Float(
         string="SDM Credit Limit",
         company_dependent=True,
+        groups=SDM_FIGURE_GROUPS,
         tracking=True,
         digits="Account",
         help="In the company currency. 0 means no limit (the overdue rule and the hold still apply).",
@@ -51,12 +62,14 @@ class ResPartner(models.Model):
     sdm_credit_overdue_days = fields.Integer(
         string="Overdue Tolerance (days)",
         company_dependent=True,
+        groups=SDM_FIGURE_GROUPS,
         tracking=True,
         help="An invoice overdue by more days than this triggers the credit mode.",
     )
     sdm_credit_overdue_max = fields.Float(
         string="Maximum Overdue Amount",
         company_dependent=True,
+        groups=SDM_FIGURE_GROUPS,
         tracking=True,
         digits="Account",
         help="More overdue money than this triggers the credit mode. 0 means not used.",
@@ -64,6 +77,7 @@ class ResPartner(models.Model):
     sdm_credit_hold = fields.Boolean(
         string="Credit Hold",
         company_dependent=True,
+        groups=SDM_FIGURE_GROUPS,
         tracking=True,
         help="Blocks every order, delivery and invoice of the customer; only a credit approval releases one order.",
     )
@@ -71,13 +85,16 @@ class ResPartner(models.Model):
         CREDIT_MODES,
         string="Credit Mode",
         company_dependent=True,
+        groups=SDM_FIGURE_GROUPS,
         tracking=True,
         help="Overrides the credit group's and the company's credit mode for this customer.",
     )
-    sdm_credit_editable = fields.Boolean(compute="_compute_sdm_credit_editable")
+    sdm_credit_editable = fields.Boolean(compute="_compute_sdm_credit_editable", groups=SDM_FIGURE_GROUPS)
 
     # Credit position, company currency, computed by SQL aggregation (never stored).
-    sdm_credit_currency_id = fields.Many2one("res.currency", compute="_compute_sdm_credit_position")
+    sdm_credit_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_sdm_credit_position", groups=SDM_FIGURE_GROUPS
+    )
     sdm_credit_receivable = _credit_figure("Unpaid Invoices")
     sdm_credit_unapplied = _credit_figure("Unapplied Payments and Credit Notes")
     sdm_credit_uninvoiced = _credit_figure("Uninvoiced Orders")
@@ -87,7 +104,7 @@ class ResPartner(models.Model):
     sdm_credit_overdue_amount = _credit_figure("Overdue Amount")
     sdm_credit_disputed_amount = _credit_figure("Disputed Invoices")
     sdm_credit_oldest_overdue_days = fields.Integer(
-        string="Oldest Overdue (days)", compute="_compute_sdm_credit_position"
+        string="Oldest Overdue (days)", compute="_compute_sdm_credit_position", groups=SDM_FIGURE_GROUPS
     )
 
     # ------------------------------------------------------------------ credit profile
@@ -145,11 +162,12 @@ class ResPartner(models.Model):
             for key in SDM_CREDIT_FIELDS.intersection(vals).difference(given):
                 vals.pop(key)
             if not vals.get("sdm_credit_group_id") and (vals.get("is_company") or not vals.get("parent_id")):
-                default_group = self.env.company.sdm_credit_default_group_id
+                # (the default grade applies to customers created by anybody, salespeople outside SDM included)
+                default_group = self.env.company.sudo().sdm_credit_default_group_id
                 if default_group:
                     vals["sdm_credit_group_id"] = default_group.id
             if vals.get("sdm_credit_group_id"):
-                group = self.env["sdm.credit.group"].browse(vals["sdm_credit_group_id"])
+                group = self.env["sdm.credit.group"].sudo().browse(vals["sdm_credit_group_id"])
                 for key, value in group._sdm_partner_defaults().items():
                     vals.setdefault(key, value)
         return super().create(vals_list)
@@ -178,7 +196,7 @@ class ResPartner(models.Model):
             partner.sdm_credit_overdue_amount = position["overdue_amount"]
             partner.sdm_credit_disputed_amount = position["disputed"]
             partner.sdm_credit_oldest_overdue_days = position["overdue_days"]
-            limit = partner.commercial_partner_id.sdm_credit_limit
+            limit = partner.commercial_partner_id.sudo().sdm_credit_limit
             partner.sdm_credit_remaining = limit - position["exposure"] if limit else 0.0
 
     @api.model
@@ -348,9 +366,10 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ the credit rule
     def _sdm_credit_mode_for(self, company):
-        """Effective mode: the customer's override, else its credit group's, else the company's."""
+        """Effective mode: the customer's override, else its credit group's, else the company's. Read for the
+        check, whoever is checked (the profile itself is kept from users outside SDM and invoicing)."""
         self.ensure_one()
-        partner = self.with_company(company)
+        partner = self.sudo().with_company(company)
         return partner.sdm_credit_mode or partner.sdm_credit_group_id.credit_mode or company.sdm_credit_mode or "off"
 
     def _sdm_lock_customers(self):
@@ -365,7 +384,7 @@ class ResPartner(models.Model):
     def _sdm_credit_applies(self, company):
         """Whether any credit rule can stop this customer's documents in ``company`` (cheap, no SQL)."""
         partner = self.commercial_partner_id.with_company(company)
-        return partner._sdm_credit_mode_for(company) != "off" or partner.sdm_credit_hold
+        return partner._sdm_credit_mode_for(company) != "off" or partner.sudo().sdm_credit_hold
 
     def _sdm_credit_evaluate(self, company, amount=0.0, order=None, position=None):
         """The credit rule, evaluated without side effects.
@@ -375,8 +394,10 @@ class ResPartner(models.Model):
         ``warned``/``approved`` and the figures. ``position`` may be given when the caller already has it.
         """
         partner = self.commercial_partner_id.with_company(company)
+        # The profile is read for the check only (users outside SDM and invoicing are checked, but cannot read it).
+        profile = partner.sudo()
         mode = partner._sdm_credit_mode_for(company)
-        hold = partner.sdm_credit_hold
+        hold = profile.sdm_credit_hold
         result = {"ok": True, "mode": mode, "reasons": [], "amount": amount, "hold": hold}
         if mode == "off" and not hold:
             return result
@@ -384,18 +405,18 @@ class ResPartner(models.Model):
             position = partner._sdm_credit_positions(company)[partner.id]
         currency = company.currency_id
         exposure = currency.round(position["exposure"] + amount)
-        limit = partner.sdm_credit_limit
+        limit = profile.sdm_credit_limit
         reasons = []
         if hold:
             reasons.append("hold")
         if limit and currency.compare_amounts(exposure, limit) > 0:
             reasons.append("limit")
         tolerance_cutoff = self.env["account.move.line"]._sdm_overdue_cutoff(
-            tolerance_days=partner.sdm_credit_overdue_days
+            tolerance_days=profile.sdm_credit_overdue_days
         )
         if position["oldest_due"] and position["oldest_due"] < tolerance_cutoff:
             reasons.append("overdue_days")
-        overdue_max = partner.sdm_credit_overdue_max
+        overdue_max = profile.sdm_credit_overdue_max
         if overdue_max and currency.compare_amounts(position["overdue_amount"], overdue_max) > 0:
             reasons.append("overdue_amount")
         result.update(
@@ -496,8 +517,10 @@ class ResPartner(models.Model):
                     "Overdue invoices: %(invoices)s.",
                     amount=money(result["overdue_amount"]),
                     days=result["overdue_days"],
-                    tolerance=self.sdm_credit_overdue_days,
-                    maximum=money(self.sdm_credit_overdue_max) if self.sdm_credit_overdue_max else env._("none"),
+                    tolerance=self.sudo().sdm_credit_overdue_days,
+                    maximum=money(self.sudo().sdm_credit_overdue_max)
+                    if self.sudo().sdm_credit_overdue_max
+                    else env._("none"),
                     invoices=", ".join(
                         f"{invoice.name} ({self._sdm_date(due or invoice.date)})" for invoice, due in invoices
                     ),

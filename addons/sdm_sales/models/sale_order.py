@@ -4,6 +4,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, formatLang
 
+from .res_partner_credit import SDM_FIGURE_GROUPS
+
 
 class SaleOrder(models.Model):
     _name = "sale.order"
@@ -33,7 +35,10 @@ class SaleOrder(models.Model):
     )
     sdm_credit_needs_approval = fields.Boolean(compute="_compute_sdm_credit_banner")
     sdm_credit_remaining = fields.Monetary(
-        string="Remaining Credit", compute="_compute_sdm_credit_banner", currency_field="company_currency_id"
+        string="Remaining Credit",
+        compute="_compute_sdm_credit_banner",
+        currency_field="company_currency_id",
+        groups=SDM_FIGURE_GROUPS,
     )
 
     def init(self):
