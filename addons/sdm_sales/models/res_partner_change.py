@@ -24,7 +24,8 @@ class ResPartner(models.Model):
     @api.depends("sdm_change_ids.state")
     def _compute_sdm_change_pending_count(self):
         counts = dict(
-            self.env["sdm.partner.change"]._read_group(
+            # how many wait, not what: every user of the customer form may know it
+            self.env["sdm.partner.change"].sudo()._read_group(
                 [("partner_id", "in", self.ids), ("state", "=", "pending")], ["partner_id"], ["__count"]
             )
         )

@@ -27,6 +27,7 @@ class SdmAuditLine(models.Model):
     old_value = fields.Char(readonly=True)
     new_value = fields.Char(readonly=True)
     message_id = fields.Many2one("mail.message", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, help="The record's company (empty: shared).")
 
     def _compute_record_display(self):
         """The record's name today (the message keeps none for tracking), one read per document type."""
@@ -73,6 +74,23 @@ class SdmAuditLine(models.Model):
             **column,
         )
 
+    @api.model
+    def _sdm_company_sql(self, models_):
+        """SQL of the tracked record's company (NULL for a record shared by all companies)."""
+        branches = []
+        for name in models_:
+            Model = self.env[name]
+            company = Model._fields.get("company_id")
+            if company and company.store and company.type == "many2one" and not Model._abstract:
+                branches.append(
+                    SQL(
+                        "WHEN m.model = %s THEN (SELECT t.company_id FROM %s t WHERE t.id = m.res_id)",
+                        name,
+                        SQL.identifier(Model._table),
+                    )
+                )
+        return SQL("CASE %s END", SQL(" ").join(branches)) if branches else SQL("NULL::integer")
+
     @property
     def _table_query(self):
         models_ = [name for name in self._sdm_audited_models() if name in self.env]
@@ -82,7 +100,7 @@ class SdmAuditLine(models.Model):
                    COALESCE(im.name ->> %(lang)s, im.name ->> 'en_US') AS model_label, m.res_id, m.record_name,
                    f.name AS field_name,
                    COALESCE(f.field_description ->> %(lang)s, f.field_description ->> 'en_US') AS field_label,
-                   %(old)s AS old_value, %(new)s AS new_value, m.id AS message_id
+                   %(old)s AS old_value, %(new)s AS new_value, m.id AS message_id, %(company)s AS company_id
               FROM mail_tracking_value tv
               JOIN mail_message m ON m.id = tv.mail_message_id
               JOIN ir_model_fields f ON f.id = tv.field_id
@@ -93,6 +111,7 @@ class SdmAuditLine(models.Model):
             new=self._sdm_value_sql("new"),
             models=tuple(models_) or ("",),
             lang=self.env.lang or "en_US",
+            company=self._sdm_company_sql(models_),
         )
 
     def action_open_record(self):
