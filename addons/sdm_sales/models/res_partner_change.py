@@ -15,7 +15,9 @@ class ResPartner(models.Model):
         store=False,
         help="Why you change this customer's guarded data: your manager reads it with your change request.",
     )
-    sdm_change_ids = fields.One2many("sdm.partner.change", "partner_id", string="Change Requests")
+    sdm_change_ids = fields.One2many(
+        "sdm.partner.change", "partner_id", string="Change Requests", groups="sdm_sales.group_sdm_user"
+    )
     sdm_change_pending_count = fields.Integer(compute="_compute_sdm_change_pending_count")
     sdm_change_guarded = fields.Boolean(
         compute="_compute_sdm_change_guarded", help="Your changes of guarded fields of this customer need approval."
