@@ -38,3 +38,4 @@ from . import sdm_expense_budget_transfer
 from . import sdm_expense_budget_report
 from . import sdm_sales_expense_budget
 from . import sdm_profitability
+from . import sdm_invariant
