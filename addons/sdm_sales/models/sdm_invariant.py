@@ -66,6 +66,7 @@ class SdmInvariant(models.AbstractModel):
 
     @api.model
     def _sdm_rows(self, query):
+        self.env.flush_all()
         self.env.cr.execute(query)
         columns = [column.name for column in self.env.cr.description]
         return [dict(zip(columns, row, strict=True)) for row in self.env.cr.fetchall()]
