@@ -1,9 +1,8 @@
 from datetime import date, timedelta
 
 from odoo import Command, fields
-from odoo.tests import tagged
-
 from odoo.addons.sdm_sales.tests.crash import CronCrashMixin
+from odoo.tests import tagged
 
 from .rebate_common import RebateCommon
 from .writeoff_common import WriteoffCommon

@@ -1,10 +1,9 @@
 from datetime import date
 
 from odoo import Command
+from odoo.addons.sdm_sales.tests.common import SdmSalesCommon
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-
-from odoo.addons.sdm_sales.tests.common import SdmSalesCommon
 
 from .test_incentive_plan import IncentiveCommon
 
