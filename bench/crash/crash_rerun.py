@@ -50,6 +50,7 @@ sys.path.insert(0, ODOO_SRC)
 
 import psycopg2  # noqa: E402
 from bench_common import make_log  # noqa: E402
+from check_invariants import check  # noqa: E402
 
 import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, Command, api  # noqa: E402
@@ -592,8 +593,6 @@ class Scenario:
 
 
 def invariants(db):
-    from check_invariants import check
-
     report, _text = check(db)
     odoo.sql_db.close_db(db)
     return [code for code, result in report.items() if not result["ok"]]
