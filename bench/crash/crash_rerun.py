@@ -66,7 +66,7 @@ RESULTS = ROOT / "bench" / "results"
 # settles an agreement of the first 10 customers, with the limits raised (900 s).
 REBATE_CUSTOMERS = 10
 
-# job: scheduled action (None: an HTTP request), the totals that must not change, SQL
+# job: scheduled action (None: an HTTP request), the totals that must not change, SQL; shortest jobs first
 JOBS = {
     "compensation": {
         "cron": "sdm_sales.ir_cron_sdm_price_notice_settle",
@@ -635,6 +635,7 @@ def main():
         clean = Scenario(cluster, conf, job, None, args.http_port).run()
         clean["invariants"] = invariants(f"sdm_crash_{job.replace('-', '')}_clean") if args.invariants else None
         rows.append(clean)
+        save(rows, args)
         log(f"  {clean['seconds']} s, totals {dict(zip(spec['labels'], clean['totals'], strict=True))}")
         for point in POINTS["cron" if spec["cron"] else "http"]:
             scenario = Scenario(cluster, conf, job, point, args.http_port)
@@ -647,13 +648,18 @@ def main():
             log(f"  {point_label(point)}: hit={outcome['hit']} equal={outcome['equal']} {outcome['totals']}")
             if not args.keep:
                 cluster.query("postgres", f'DROP DATABASE IF EXISTS "{scenario.db}" WITH (FORCE)')
+            save(rows, args)  # after each scenario: a run cut short keeps what it measured
+    print(save(rows, args))
+    if not args.keep:
+        cluster.stop()
+
+
+def save(rows, args):
     table = render(rows, args)
-    print(table)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "crash_rerun.txt").write_text(table + "\n")
     (RESULTS / "crash_rerun.json").write_text(json.dumps(rows, indent=1, default=str))
-    if not args.keep:
-        cluster.stop()
+    return table
 
 
 def render(rows, args):
