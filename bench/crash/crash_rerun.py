@@ -618,6 +618,8 @@ def main():
     parser.add_argument("--http-port", type=int, default=8491)
     parser.add_argument("--jobs", default=",".join(JOBS))
     parser.add_argument("--keep", action="store_true", help="keep the cluster running and the copies")
+    parser.add_argument("--no-pg", action="store_true", help="no PostgreSQL restart (another run shares the cluster)")
+    parser.add_argument("--out", default="crash_rerun", help="name of the result files in bench/results/")
     parser.add_argument(
         "--invariants", action="store_true", help="run sdm.invariant on every copy (a registry load each, ~30 s)"
     )
@@ -638,6 +640,8 @@ def main():
         save(rows, args)
         log(f"  {clean['seconds']} s, totals {dict(zip(spec['labels'], clean['totals'], strict=True))}")
         for point in POINTS["cron" if spec["cron"] else "http"]:
+            if args.no_pg and point[0] == "pg":
+                continue
             scenario = Scenario(cluster, conf, job, point, args.http_port)
             outcome = scenario.run(reference_seconds=max(clean["seconds"] - 2, 1))
             outcome["equal"] = outcome["totals"] == clean["totals"]
@@ -657,8 +661,8 @@ def main():
 def save(rows, args):
     table = render(rows, args)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "crash_rerun.txt").write_text(table + "\n")
-    (RESULTS / "crash_rerun.json").write_text(json.dumps(rows, indent=1, default=str))
+    (RESULTS / f"{args.out}.txt").write_text(table + "\n")
+    (RESULTS / f"{args.out}.json").write_text(json.dumps(rows, indent=1, default=str))
     return table
 
 
