@@ -32,6 +32,7 @@ cluster running and the copies (``--jobs`` and ``--points`` choose a subset).
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -469,14 +470,20 @@ class Scenario:
         return pids.pop() if pids else None
 
     def http_worker_pid(self):
+        """The worker with an open transaction on the database. HTTP workers connect with the application name
+        the master computed before forking, so the process is found by its end of the session's TCP connection."""
         rows = self.q(
-            """SELECT application_name FROM pg_stat_activity
+            """SELECT client_port FROM pg_stat_activity
                 WHERE datname = current_database() AND pid != pg_backend_pid() AND xact_start IS NOT NULL
-                  AND application_name LIKE 'odoo-%%' ORDER BY xact_start LIMIT 5"""
+                  AND client_port IS NOT NULL ORDER BY xact_start"""
         )
-        pids = [int(name.split("-")[1]) for (name,) in rows or []]
         children = self.server.children()
-        return next((pid for pid in pids if pid in children), None)
+        for (port,) in rows or []:
+            out = subprocess.run(["ss", "-tnpH", f"sport = :{port}"], capture_output=True, text=True).stdout
+            for pid in re.findall(r"pid=(\d+)", out):
+                if int(pid) in children:
+                    return int(pid)
+        return None
 
     def totals(self):
         return list(self.q(self.spec["totals"])[0])
