@@ -8,3 +8,4 @@ from . import test_scoring_demo
 from . import test_platform_units
 from . import test_reader_language
 from . import test_score_display
+from . import test_crash_rerun

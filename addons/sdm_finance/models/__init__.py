@@ -39,3 +39,4 @@ from . import sdm_expense_budget_report
 from . import sdm_sales_expense_budget
 from . import sdm_profitability
 from . import sdm_audit_line
+from . import sdm_invariant

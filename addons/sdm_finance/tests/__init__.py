@@ -19,3 +19,4 @@ from . import test_sales_expense
 from . import test_expense_budget
 from . import test_expense_budget_concurrency
 from . import test_profitability
+from . import test_crash_rerun

@@ -19,3 +19,4 @@ from . import sdm_incentive_settlement_source
 from . import sdm_incentive_settlement_accounting
 from . import sdm_incentive_statement
 from . import sdm_audit_line
+from . import sdm_invariant

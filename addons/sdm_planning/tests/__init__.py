@@ -11,3 +11,4 @@ from . import test_incentive_settlement
 from . import test_incentive_settlement_concurrency
 from . import test_incentive_outputs
 from . import test_incentive_estimate
+from . import test_invariants

@@ -48,3 +48,4 @@ from . import sale_report
 from . import account_invoice_report
 from . import sdm_demo
 from . import sdm_portal_access
+from . import sdm_invariant

@@ -89,20 +89,26 @@ CREATE TRIGGER sdm_credit_so
     ON sale_order FOR EACH ROW EXECUTE FUNCTION sdm_credit_so_trigger();
 """
 
-_REBUILD = """
-DELETE FROM sdm_credit_bucket;
-INSERT INTO sdm_credit_bucket (partner_id, company_id, exposure, due_date, amount, items)
+# What the buckets hold when computed from the documents: the rebuild inserts it, the invariant check
+# (sdm.invariant, "credit aggregates equal a rebuild") compares the table with it.
+_FROM_DOCUMENTS = """
 SELECT aml.partner_id, aml.company_id,
-       CASE WHEN aml.amount_residual > 0 THEN 'd' ELSE 'c' END,
-       COALESCE(aml.date_maturity, aml.date), SUM(aml.amount_residual), COUNT(*)
+       CASE WHEN aml.amount_residual > 0 THEN 'd' ELSE 'c' END AS exposure,
+       COALESCE(aml.date_maturity, aml.date) AS due_date, SUM(aml.amount_residual) AS amount, COUNT(*) AS items
   FROM account_move_line aml
  WHERE aml.amount_residual <> 0 AND sdm_credit_aml_open(aml)
- GROUP BY 1, 2, 3, 4;
-INSERT INTO sdm_credit_bucket (partner_id, company_id, exposure, due_date, amount, items)
+ GROUP BY 1, 2, 3, 4
+ UNION ALL
 SELECT so.partner_id, so.company_id, 'o', DATE %(no_due)s, SUM(so.sdm_uninvoiced_amount), COUNT(*)
   FROM sale_order so
  WHERE so.state = 'sale' AND so.sdm_uninvoiced_amount > 0
- GROUP BY 1, 2;
+ GROUP BY 1, 2
+"""
+
+_REBUILD = f"""
+DELETE FROM sdm_credit_bucket;
+INSERT INTO sdm_credit_bucket (partner_id, company_id, exposure, due_date, amount, items)
+{_FROM_DOCUMENTS};
 """
 
 # What the aggregates are: a new fingerprint (any change of the DDL or of the rebuild) rebuilds them.
@@ -154,3 +160,27 @@ class SdmCreditBucket(models.AbstractModel):
         """Recompute every bucket from the documents (set-based)."""
         self.env.flush_all()
         self.env.cr.execute(SQL(_REBUILD, no_due=NO_DUE_DATE))
+
+    @api.model
+    def _sdm_differences_sql(self):
+        """The buckets that differ from a rebuild (nothing written): partner, company, exposure, due date, the
+        stored amount and items, the recomputed ones. Zero buckets left by the triggers count as absent."""
+        return SQL(
+            """
+            WITH stored AS (
+                SELECT partner_id, company_id, exposure, due_date, SUM(amount) AS amount, SUM(items) AS items
+                  FROM sdm_credit_bucket GROUP BY 1, 2, 3, 4
+                HAVING ROUND(SUM(amount), 2) <> 0 OR SUM(items) <> 0
+            ), rebuilt AS (%(rebuilt)s)
+            SELECT COALESCE(s.partner_id, r.partner_id) AS partner_id,
+                   COALESCE(s.company_id, r.company_id) AS company_id,
+                   COALESCE(s.exposure, r.exposure) AS exposure, COALESCE(s.due_date, r.due_date) AS due_date,
+                   s.amount AS stored_amount, s.items AS stored_items, r.amount AS rebuilt_amount,
+                   r.items AS rebuilt_items
+              FROM stored s
+              FULL JOIN rebuilt r USING (partner_id, company_id, exposure, due_date)
+             WHERE ROUND(COALESCE(s.amount, 0), 2) <> ROUND(COALESCE(r.amount, 0), 2)
+                OR COALESCE(s.items, 0) <> COALESCE(r.items, 0)
+            """,
+            rebuilt=SQL(_FROM_DOCUMENTS, no_due=NO_DUE_DATE),
+        )
