@@ -27,3 +27,4 @@ from . import test_invoice_dispute
 from . import test_portal_channel_stock
 from . import test_portal_sales
 from . import test_tier_maths
+from . import test_xlsx_upload_guard
