@@ -28,7 +28,6 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import xlsxwriter
@@ -127,8 +126,35 @@ SKIP_FIELDS = {
     "parent_path",  # technical, kept by Odoo (_parent_store)
 }
 SKIP_TYPES = {"one2many", "many2many", "binary", "html", "reference", "properties", "json", "boolean", "image"}
-# The records a model needs (vals over the generic ones), when its required fields alone do not make one valid.
-BASE_VALS = {}
+# The records a model needs (vals over the generic ones), when its required fields alone do not make one valid;
+# a callable is called again for every record made.
+BASE_VALS = {
+    "sdm.aging.bucket": {"days_from": lambda fx: 1000 + next(fx.counter)},
+    "sdm.price.notice": {
+        "product_line_ids": lambda fx: [(0, 0, {"product_id": fx.ref("product.product"), "new_price": 5})]
+    },
+}
+# Records of other models made for the SDM ones to point to.
+FIXTURE_MODELS = {
+    "product.product": lambda fx: {"name": fx.unique("Bad Input Valve"), "type": "consu", "list_price": 10},
+}
+# Models the sweep makes no record of, and why: documents only their engine or another document creates (refused by
+# hand with an AccessError or a UserError), or whose valid record needs a whole flow (an order under approval, a
+# settlement run). Their fields are still swept wherever another model's record is made.
+NOT_MADE_BY_HAND = {
+    "sdm.credit.approval": "made by a blocked order's approval request",
+    "sdm.expense.budget.transfer": "needs two budgets of the same period",
+    "sdm.followup": "made by the follow-up run",
+    "sdm.incentive.settlement": "made by a settlement run",
+    "sdm.incentive.settlement.line": "made by a settlement run (refused by hand)",
+    "sdm.incentive.settlement.source": "made by a settlement run",
+    "sdm.price.notice.line": "made by the notice's computation",
+    "sdm.price.notice.order.line": "made by the notice's computation",
+    "sdm.price.notice.price": "a price level of an approved flow",
+    "sdm.price.notice.source": "made by the notice's computation",
+    "sdm.rebate.settlement": "made by a settlement run",
+    "sdm.sales.achievement": "made by the achievement refresh (refused by hand)",
+}
 
 PASSWORD = "admin"
 
@@ -227,11 +253,11 @@ class Fixtures:
         if kind in ("char", "text", "html"):
             return self.unique(f"Bad Input {name}")
         if kind in ("integer", "float", "monetary"):
-            return 1
+            return 2030 if name == "year" else 1
         if kind == "date":
-            return "2026-06-01"
+            return "2030-06-01"
         if kind == "datetime":
-            return "2026-06-01 08:00:00"
+            return "2030-06-01 08:00:00"
         if kind == "selection":
             return field["selection"][0][0]
         if kind == "boolean":
@@ -248,20 +274,31 @@ class Fixtures:
         defaults = answer[1] if answer[0] == "ok" else {}
         vals = {}
         for name, field in fields.items():
-            if field.get("required") and not field.get("readonly") and not defaults.get(name):
+            if field.get("required") and field.get("store") and not defaults.get(name):
                 vals[name] = self.sample(model, name, field)
         if model in STOCK_MODELS:
             vals.update(STOCK_MODELS[model](self))
+        if model in FIXTURE_MODELS:
+            vals.update(FIXTURE_MODELS[model](self))
+        self.base[model] = vals
+        vals = self.fresh(model, vals)
+        return dict(vals)
+
+    def fresh(self, model, vals):
+        """``vals`` with names made unique again (no unique constraint hides what a value does) and ``BASE_VALS``."""
+        vals = {
+            key: self.unique(value) if self.fields_of(model)[key]["type"] == "char" else value
+            for key, value in vals.items()
+        }
         for name, value in BASE_VALS.get(model, {}).items():
             vals[name] = value(self) if callable(value) else value
-        self.base[model] = vals
-        return dict(vals)
+        return vals
 
     def ref(self, model):
         """A record of ``model``: made once (SDM and stock models swept), else an existing one."""
         if model in self.records:
             return self.records[model]
-        if not model.startswith("sdm.") and model not in STOCK_MODELS:
+        if not model.startswith("sdm.") and model not in STOCK_MODELS and model not in FIXTURE_MODELS:
             found = self.rpc(model, "search", [], limit=1, order="id")
             self.records[model] = found[0] if found else False
             if not found:
@@ -273,7 +310,7 @@ class Fixtures:
             self.records[model] = answer[1][0]
             self.created.append((model, answer[1][0]))
         else:
-            self.failures[model] = verdict(answer)[1]
+            self.failures[model] = verdict(answer)[1] + " " + " ".join(str(answer[2]).splitlines()[1:8])
             del self.records[model]
         return self.records.get(model, False)
 
@@ -323,6 +360,8 @@ def sweep_model(rpc, fixtures, model, sdm_fields=None):
     problems, tried = [], 0
     record_id = fixtures.ref(model)
     if not record_id:
+        if model in NOT_MADE_BY_HAND:
+            return [], 0
         return [(model, "-", "valid record", "create", f"no valid record: {fixtures.failures.get(model)}")], 0
     base = fixtures.vals(model)
     fields = list(swept_fields(fixtures, model, sdm_only=sdm_fields is not None, sdm_fields=sdm_fields or ()))
@@ -347,11 +386,7 @@ def sweep_model(rpc, fixtures, model, sdm_fields=None):
         for op in ("create", "write"):
             tried += 1
             if op == "create":
-                fresh = {  # names made unique again, so that no unique constraint hides what the value does
-                    key: fixtures.unique(value) if fixtures.fields_of(model)[key]["type"] == "char" else value
-                    for key, value in base.items()
-                }
-                answer = rpc.raw(model, "create", [{**fresh, **change}])
+                answer = rpc.raw(model, "create", [{**fixtures.fresh(model, base), **change}])
             else:
                 answer = rpc.raw(model, "write", [record_id], change)
             outcome, detail = verdict(answer)
@@ -383,9 +418,17 @@ def timed(function, *args):
     return (*function(*args), time.monotonic() - tick)
 
 
-def worker_pids(server_pid):
-    children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
-    return sorted(int(pid) for pid in children.read_text().split()) if children.exists() else []
+def worker_pids(rpc):
+    """The HTTP workers the server has started so far (each says so in the log: "Worker WorkerHTTP (pid) alive");
+    a worker killed for memory or time is replaced by a new one, which adds a pid."""
+    return sorted(set(re.findall(r"Worker WorkerHTTP \((\d+)\) alive", rpc.server_log())))
+
+
+def limits_hit(rpc):
+    """What the server logged about limits reached (memory, time)."""
+    return [
+        line for line in rpc.server_log().splitlines() if "limit" in line and "reached" in line or "timeout" in line
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -433,13 +476,8 @@ def limited_server(odoo_conf):
                 )
             )
             common.uid = answer["result"]
-            server_pid = int(
-                subprocess.run(
-                    ["pgrep", "-o", "-f", "--", f"--http-port={port}"], capture_output=True, text=True, check=True
-                ).stdout.split()[0]
-            )
             common.server_log = lambda: (errors.seek(0), errors.read())[1]
-            yield common, server_pid
+            yield common
 
 
 def _sdm_models(rpc):
@@ -459,9 +497,9 @@ def _stock_sdm_fields(rpc, model):
 
 
 def test_bad_input_sweep_on_every_sdm_model(limited_server):
-    rpc, server_pid = limited_server
-    workers = worker_pids(server_pid)
-    assert len(workers) >= 4, workers
+    rpc = limited_server
+    workers = worker_pids(rpc)
+    assert len(workers) == 4, workers
     fixtures = Fixtures(rpc)
     started = time.monotonic()
     models = _sdm_models(rpc)
@@ -491,13 +529,12 @@ def test_bad_input_sweep_on_every_sdm_model(limited_server):
     slowest = ", ".join(f"{model} {seconds:.0f} s" for seconds, model in sorted(timings, reverse=True)[:5])
     print(f"\nbad-input sweep: {tried} inputs on {len(jobs)} models in {elapsed:.0f} s (slowest: {slowest})")
     print(f"models: {', '.join(model for model, _f in jobs)}")
-    killed = worker_pids(server_pid) != workers
+    killed = worker_pids(rpc) != workers
     answers = rpc.raw("res.users", "search_count", [])[0] == "ok"
     report = "\n".join(f"{m} | {f} | {label} | {op} | {why}" for m, f, label, op, why in problems)
     assert not problems and not killed and answers, (
         f"{len(problems)} bad inputs mishandled (model | field | value | op | what happened):\n{report}\n"
-        f"worker killed or recycled: {killed}; server answers: {answers}\n"
-        + "\n".join(line for line in rpc.server_log().splitlines() if "Worker" in line or "timeout" in line)
+        f"worker killed or replaced: {killed}; server answers: {answers}\n" + "\n".join(limits_hit(rpc))
     )
 
 
@@ -516,8 +553,8 @@ def test_every_upload_refuses_bad_files_clearly_with_memory_bounded(limited_serv
     """The plan upload (sdm_planning; the channel stock upload of sdm_sales reads through the same helper, see
     sdm_sales/tests/test_xlsx_upload_guard.py) refuses each bad file with one clear UserError naming the problem,
     writes nothing, and no worker is killed — not even by a 2 GiB zip bomb under production's memory limit."""
-    rpc, server_pid = limited_server
-    workers = worker_pids(server_pid)
+    rpc = limited_server
+    workers = worker_pids(rpc)
     plan_id = rpc("sdm.sales.plan", "create", [{"year": 2031}])[0]
     try:
         rpc("sdm.sales.plan", "action_build_nodes", [plan_id])
@@ -555,9 +592,12 @@ def test_every_upload_refuses_bad_files_clearly_with_memory_bounded(limited_serv
             elif len(message) > 1000:
                 problems.append(f"{label}: an error of {len(message)} characters, not one clear message")
         after = rpc("sdm.sales.plan.node", "search_read", [("plan_id", "=", plan_id)], ["amount_total"])
-        assert after == nodes, "nothing written"
-        assert worker_pids(server_pid) == workers, "a worker was killed or recycled by an upload"
-        assert rpc("res.users", "search_count", []) > 0, "the server answers after the uploads"
+        if after != nodes:
+            problems.append("the plan's figures changed")
+        if worker_pids(rpc) != workers:
+            problems.append("a worker was killed or replaced: " + "; ".join(limits_hit(rpc)))
+        if rpc.raw("res.users", "search_count", [])[0] != "ok":
+            problems.append("the server does not answer after the uploads")
         assert not problems, "uploads mishandled:\n" + "\n".join(problems)
     finally:
         rpc.raw("sdm.sales.plan", "unlink", [plan_id])
