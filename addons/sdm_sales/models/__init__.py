@@ -1,5 +1,4 @@
 from . import base
-from . import sdm_input_guard
 from . import sdm_reader_language
 from . import sdm_region_mixin
 from . import sdm_report_mixins
