@@ -571,8 +571,8 @@ def test_every_upload_refuses_bad_files_clearly_with_memory_bounded(limited_serv
         node_id = nodes[0]["id"]
         hundred_thousand = {2: header, **{row: [node_id, "", "", 1] for row in range(3, 100_003)}}
         files = {
-            "a text file": (b"ID;2031-01\n1;100\n", "not an XLSX workbook"),
-            "a PNG": (PNG + b"\x00" * 64, "not an XLSX workbook"),
+            "a text file": (b"ID;2031-01\n1;100\n", "cannot be read as an XLSX workbook"),
+            "a PNG": (PNG + b"\x00" * 64, "cannot be read as an XLSX workbook"),
             "the wrong sheet": (
                 _template_rows({0: ["Customer", "Price"], 1: ["Acme", 5]}),
                 "No sheet of this workbook",

@@ -207,8 +207,8 @@ class SdmXlsxMixin(models.AbstractModel):
         if load_workbook is None:
             raise UserError(self.env._("Reading XLSX files requires the Python library openpyxl."))
         not_xlsx = self.env._(
-            "This file is not an XLSX workbook: save it from your spreadsheet as “Excel Workbook (.xlsx)” and upload "
-            "it again."
+            "This file cannot be read as an XLSX workbook: save it from your spreadsheet as “Excel Workbook (.xlsx)” "
+            "and upload it again."
         )
         try:
             if encoded:

@@ -100,11 +100,11 @@ class TestXlsxUploadGuard(TransactionCase):
 
     def test_not_an_xlsx(self):
         for content in (b"product,stock\nvalve,4\n", PNG, b"", xlsx({"S": {}})[:200]):
-            self._refused(content, "not an XLSX workbook")
+            self._refused(content, "cannot be read as an XLSX workbook")
         other_zip = io.BytesIO()
         with zipfile.ZipFile(other_zip, "w") as archive:
             archive.writestr("readme.txt", "hello")
-        self._refused(other_zip.getvalue(), "not an XLSX workbook")
+        self._refused(other_zip.getvalue(), "cannot be read as an XLSX workbook")
 
     def test_wrong_sheet_or_columns(self):
         wrong_sheet = xlsx({"Prices": {0: ["Product", "Price"], 1: ["Valve", 10]}})
