@@ -66,6 +66,7 @@ class SdmChannelStock(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._sdm_check_input_values(vals_list)  # before the values are used below
         portal = self.env.user._is_portal()
         for vals in vals_list:
             if vals.get("partner_id"):
@@ -84,6 +85,7 @@ class SdmChannelStock(models.Model):
         return reports
 
     def write(self, vals):
+        self._sdm_check_input_values([vals])  # before the values are used below
         if NOTICE_FIELDS & set(vals):
             self._sdm_check_notice_lock()  # the values a notice used cannot be moved away either
         portal = self.env.user._is_portal()
