@@ -93,6 +93,7 @@ SIGNED = {
     "sdm.customer.balance": {"amount"},
     # a price change goes both ways (a notice may lower prices)
     "sdm.price.notice": {"categ_percent"},
+    "sdm.price.notice.product": {"change_percent"},
     # rows the engines write (snapshots of a computation): refunds and reversals make their figures negative
     "sdm.rebate.accrual": "*",
     "sdm.rebate.progress": "*",
@@ -132,6 +133,7 @@ SKIP_TYPES = {"one2many", "many2many", "binary", "html", "reference", "propertie
 # a callable is called again for every record made.
 BASE_VALS = {
     "sdm.aging.bucket": {"days_from": lambda fx: 1000 + next(fx.counter)},
+    "sdm.followup.level": {"days": lambda fx: 1000 + next(fx.counter)},
     "sdm.price.notice": {
         "product_line_ids": lambda fx: [(0, 0, {"product_id": fx.ref("product.product"), "new_price": 5})]
     },
