@@ -107,11 +107,13 @@ class SdmPlatformUsage(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._sdm_check_input_values(vals_list)  # before the values are normalised
         records = super().create([self._sdm_normalise_vals(dict(vals)) for vals in vals_list])
         records._sdm_refresh()
         return records
 
     def write(self, vals):
+        self._sdm_check_input_values([vals])  # before the values are normalised
         res = super().write(self._sdm_normalise_vals(dict(vals)))
         if {"total_usage", "month", "partner_id", "company_id"} & set(vals):
             self._sdm_refresh()

@@ -33,6 +33,17 @@ class SdmScorecardCriterion(models.Model):
     higher_is_better = fields.Boolean(default=True)
     threshold_ids = fields.One2many("sdm.scorecard.threshold", "criterion_id", string="Thresholds", copy=True)
 
+    @api.constrains("measure_days")
+    def _check_measure_days(self):
+        for criterion in self.filtered(lambda c: c.measure_days < 0):
+            raise ValidationError(
+                self.env._(
+                    "The measured period of criterion “%(criterion)s” cannot be negative (got %(days)s days).",
+                    criterion=criterion.name,
+                    days=criterion.measure_days,
+                )
+            )
+
     @api.constrains("weight")
     def _check_weight(self):
         for criterion in self:

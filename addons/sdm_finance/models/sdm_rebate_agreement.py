@@ -304,6 +304,17 @@ class SdmRebateAgreement(models.Model):
             "tier_ids": [Command.create(dict(row, version=version)) for row in [*table.values(), *new_rows]],
         }
 
+    @api.constrains("cap_amount")
+    def _check_cap_amount(self):
+        for agreement in self.filtered(lambda a: a.cap_amount < 0):
+            raise ValidationError(
+                self.env._(
+                    "%(agreement)s: the cap per period cannot be negative (got %(cap)s; 0 means no cap).",
+                    agreement=agreement.display_name,
+                    cap=agreement.cap_amount,
+                )
+            )
+
     @api.constrains("tier_ids", "reward")
     def _check_tiers(self):
         for agreement in self:

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import formatLang
 
 
@@ -20,6 +21,27 @@ class SdmRebateTier(models.Model):
     )
     rate = fields.Float(string="Rate (%)", digits=(16, 4), help="Percent of the amount, for percentage rebates.")
     amount_per_unit = fields.Float(digits="Product Price", help="Rebate per unit, for per-unit rebates.")
+
+    @api.constrains("threshold", "rate", "amount_per_unit")
+    def _check_not_negative(self):
+        """A tier pays a rate or an amount per unit from a threshold: none of them below zero (a growth tier may
+        start below zero growth)."""
+        for tier in self:
+            growth = tier.agreement_id.growth == "growth_tiers"
+            values = {"rate": tier.rate, "amount_per_unit": tier.amount_per_unit}
+            if not growth:
+                values["threshold"] = tier.threshold
+            negative = {name: value for name, value in values.items() if value < 0}
+            if negative:
+                name, value = next(iter(negative.items()))
+                raise ValidationError(
+                    self.env._(
+                        "%(agreement)s: the tier's %(field)s cannot be negative (got %(value)s).",
+                        agreement=tier.agreement_id.display_name,
+                        field=self._fields[name]._description_string(self.env),
+                        value=value,
+                    )
+                )
 
     @api.depends(
         "threshold", "rate", "amount_per_unit", "agreement_id.reward", "agreement_id.currency_id", "agreement_id.growth"

@@ -108,6 +108,7 @@ class SdmSalesExpense(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._sdm_check_input_values(vals_list)  # before the values are used below
         for vals in vals_list:
             if vals.get("partner_id"):
                 vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id

@@ -20,3 +20,4 @@ from . import test_expense_budget
 from . import test_expense_budget_concurrency
 from . import test_profitability
 from . import test_crash_rerun
+from . import test_expense_demo

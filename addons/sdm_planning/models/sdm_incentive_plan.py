@@ -5,6 +5,8 @@ from odoo.addons.sdm_sales.tools import tiers as tiers_maths
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from .sdm_sales_plan import check_plan_year
+
 # Achievement row figures (sdm.sales.achievement) each incentive measure reads: (actual, target).
 MEASURE_FIGURES = {
     "invoiced": ("actual_amount", "target_amount"),
@@ -247,6 +249,10 @@ class SdmIncentivePlan(models.Model):
                             start=_number(last),
                         )
                     )
+
+    @api.constrains("year")
+    def _check_year(self):
+        check_plan_year(self)
 
     @api.constrains("year", "sales_plan_id")
     def _check_sales_plan_year(self):

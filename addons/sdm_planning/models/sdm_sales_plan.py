@@ -8,6 +8,24 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 PLANNER_GROUPS = ("sdm_sales.group_sdm_planner", "sdm_sales.group_sdm_admin")
 
 
+# The fiscal years a plan (sales or incentive) may be for: its dates, and last year's for comparisons, exist.
+PLAN_YEARS = (1900, 9998)
+
+
+def check_plan_year(plans):
+    """The year constraint of sales and incentive plans."""
+    for plan in plans.filtered(lambda p: not PLAN_YEARS[0] <= p.year <= PLAN_YEARS[1]):
+        raise ValidationError(
+            plans.env._(
+                "%(plan)s: the fiscal year must be between %(first)s and %(last)s (got %(year)s).",
+                plan=plan._description,
+                first=PLAN_YEARS[0],
+                last=PLAN_YEARS[1],
+                year=plan.year,
+            )
+        )
+
+
 class SdmSalesPlan(models.Model):
     """Annual sales plan (销售计划) of a company, split region → branch → salesperson by month."""
 
@@ -80,6 +98,10 @@ class SdmSalesPlan(models.Model):
         """First days of the plan's twelve months."""
         self.ensure_one()
         return [self.date_from + relativedelta(months=i) for i in range(12)]
+
+    @api.constrains("year")
+    def _check_year(self):
+        check_plan_year(self)
 
     @api.constrains("year", "company_id", "state")
     def _check_one_plan_per_year(self):

@@ -152,8 +152,20 @@ class SdmSalesPlanNode(models.Model):
                     )
                 )
 
+    @api.constrains("proposal_amount")
+    def _check_proposal_amount(self):
+        for node in self.filtered(lambda n: n.proposal_amount < 0):
+            raise ValidationError(
+                self.env._(
+                    "%(node)s: a proposal cannot be negative (%(amount)s).",
+                    node=node.name,
+                    amount=node.proposal_amount,
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._sdm_check_input_values(vals_list)  # before plan_id is used below
         self.env["sdm.sales.plan"].browse([v["plan_id"] for v in vals_list if v.get("plan_id")])._sdm_check_editable()
         nodes = super().create(vals_list)
         for node in nodes.filtered(lambda n: not n.line_ids):
@@ -306,6 +318,7 @@ class SdmSalesPlanLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._sdm_check_input_values(vals_list)  # before month is used below
         for vals in vals_list:
             if vals.get("month"):
                 vals["month"] = fields.Date.to_date(vals["month"]).replace(day=1)

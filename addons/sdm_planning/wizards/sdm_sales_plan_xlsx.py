@@ -1,10 +1,8 @@
-import base64
-import io
-
-import openpyxl
-
 from odoo import fields, models
 from odoo.exceptions import UserError
+
+# The template's header row (1-based; its data rows follow).
+HEADER_ROW = 3
 
 
 class SdmSalesPlanXlsx(models.TransientModel):
@@ -48,7 +46,7 @@ class SdmSalesPlanXlsx(models.TransientModel):
                 measure=dict(self._fields["measure"]._description_selection(self.env))[self.measure],
             )
         )
-        table.header(2)
+        table.header(HEADER_ROW - 1)
         levels = dict(self.env["sdm.sales.plan.node"]._fields["level"]._description_selection(self.env))
         for row, node in enumerate(plan.node_ids.sorted("parent_path"), start=3):
             depth = (node.parent_path or "").count("/") - 1
@@ -75,18 +73,18 @@ class SdmSalesPlanXlsx(models.TransientModel):
         self.ensure_one()
         plan = self.plan_id
         months = plan._sdm_months()
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(self.file_data)), data_only=True)
-        except Exception as error:
-            raise UserError(self.env._("This file cannot be read as XLSX: %s", error)) from error
-        sheet = book.worksheets[0]
+        columns = self._sdm_columns(months)
+        english = self.with_context(lang="en_US")._sdm_columns(months)
+        # Every column but the year's total is checked (ID, level and node in either language, the months).
+        header = [{column[1], column_en[1]} for column, column_en in zip(columns, english, strict=True)][:-1]
+        # The archive, the sheet (found by its header), the row cap: the shared upload reader of sdm_sales.
+        rows = self._sdm_xlsx_read_rows(self.file_data, HEADER_ROW, header, encoded=True)
         nodes = {node.id: node for node in plan.node_ids}
         values, errors = {}, []
-        for row in sheet.iter_rows(min_row=4):
-            cells = [cell.value for cell in row]
+        for line_no, row in rows:
+            cells = list(row)
             if not any(v not in (None, "") for v in cells[:15]):
                 continue
-            line_no = row[0].row
             node_id = cells[0]
             node = nodes.get(node_id) if isinstance(node_id, int) else None
             if node is None and isinstance(node_id, float) and node_id.is_integer():

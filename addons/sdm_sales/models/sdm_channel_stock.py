@@ -1,4 +1,3 @@
-import io
 from datetime import date, datetime
 
 from markupsafe import Markup
@@ -6,12 +5,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare
-
-try:
-    # Odoo 18's own reader of uploaded XLSX files (base_import): openpyxl.
-    from openpyxl import load_workbook
-except ImportError:  # pragma: no cover - openpyxl is in Odoo's requirements
-    load_workbook = None
 
 # Fields whose change alters what a price notice read from a report (its cut-off lock).
 NOTICE_FIELDS = {"partner_id", "product_id", "date", "quantity", "quantity_sold", "company_id"}
@@ -73,6 +66,7 @@ class SdmChannelStock(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._sdm_check_input_values(vals_list)  # before the values are used below
         portal = self.env.user._is_portal()
         for vals in vals_list:
             if vals.get("partner_id"):
@@ -91,6 +85,7 @@ class SdmChannelStock(models.Model):
         return reports
 
     def write(self, vals):
+        self._sdm_check_input_values([vals])  # before the values are used below
         if NOTICE_FIELDS & set(vals):
             self._sdm_check_notice_lock()  # the values a notice used cannot be moved away either
         portal = self.env.user._is_portal()
@@ -552,16 +547,14 @@ class SdmChannelStock(models.Model):
         """Report lines (see ``_sdm_report_stock``) read from a filled-in template (``_sdm_stock_template_xlsx``):
         a row is reported when its stock on hand is filled in; its product is found by id, else internal
         reference, else name, among the reportable products. Every unreadable row is named in one UserError."""
-        if load_workbook is None:
-            raise UserError(self.env._("Reading XLSX files requires the Python library openpyxl."))
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-            rows = list(sheet.iter_rows(min_row=TEMPLATE_HEADER_ROW + 2, values_only=True))
-        except Exception as error:
-            raise UserError(self.env._("This file cannot be read as an XLSX stock report: %s", error)) from error
-        keys = [column[0] for column in self._sdm_stock_template_columns()]
+        columns = self._sdm_stock_template_columns()
+        english = self.with_context(lang="en_US")._sdm_stock_template_columns()
+        header = [{column[1], column_en[1]} for column, column_en in zip(columns, english, strict=True)]
+        # The archive, the sheet (found by the template's header), the row cap: the shared upload reader.
+        rows = self.env["sdm.xlsx.mixin"]._sdm_xlsx_read_rows(content, TEMPLATE_HEADER_ROW + 1, header)
+        keys = [column[0] for column in columns]
         parsed = []
-        for number, cells in enumerate(rows, start=TEMPLATE_HEADER_ROW + 2):
+        for number, cells in rows:
             values = dict(zip(keys, list(cells) + [None] * (len(keys) - len(cells)), strict=False))
             if values["quantity"] in (None, "") and values["quantity_sold"] in (None, ""):
                 continue

@@ -111,6 +111,7 @@ class SdmRegion(models.Model):
         return regions
 
     def write(self, vals):
+        self._sdm_check_input_values([vals])  # before parent_id is used below
         if vals.get("parent_id"):
             self._sdm_check_parent(self.browse(vals["parent_id"]))
         res = super().write(vals)

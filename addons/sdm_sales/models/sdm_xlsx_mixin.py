@@ -1,6 +1,10 @@
 """One home for the XLSX downloads of every SDM addon: the cell formats, the title, header rows, column widths,
 rows written by each column's value type, totals under the columns that total, and the download itself.
 
+Uploads are read here too (``_sdm_xlsx_read_rows``): the archive is checked before it is parsed (what its members
+unpack to, so a small "zip bomb" never reaches the parser), the sheet is found by its template header, and the rows
+are capped — every upload of every addon reads through it, so a wrong file is refused with one clear error.
+
 A wizard inherits ``sdm.xlsx.mixin``, defines its columns once — ``(key, label, value_type, width, total)`` —
 and writes::
 
@@ -16,13 +20,26 @@ and writes::
 
 import base64
 import io
+import zipfile
 from collections import namedtuple
 from datetime import date
 
 import xlsxwriter
 from xlsxwriter.utility import xl_range
 
-from odoo import models
+from odoo import api, models
+from odoo.exceptions import UserError
+
+try:
+    # Odoo 18's own reader of uploaded XLSX files (base_import): openpyxl.
+    from openpyxl import load_workbook
+except ImportError:  # pragma: no cover - openpyxl is in Odoo's requirements
+    load_workbook = None
+
+# What an uploaded workbook may unpack to (all its members), and how many data rows a sheet may hold: checked
+# before anything is parsed, so an upload's memory is bounded whatever the file.
+XLSX_MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+XLSX_MAX_ROWS = 10_000
 
 XlsxColumn = namedtuple("XlsxColumn", "key label value_type width total", defaults=("text", 12, False))
 
@@ -179,3 +196,101 @@ class SdmXlsxMixin(models.AbstractModel):
             "url": f"/web/content/{self._name}/{self.id}/{field}/{file_name}?download=true",
             "target": "self",
         }
+
+    # ------------------------------------------------------------------ uploads
+
+    @api.model
+    def _sdm_xlsx_open(self, content, encoded=False):
+        """The workbook of the uploaded bytes ``content`` (base64 when ``encoded``: a Binary field's value;
+        read-only, values), once its archive is known to unpack
+        to at most ``XLSX_MAX_UNPACKED_BYTES``; a UserError for anything else (not an XLSX, too big, unreadable)."""
+        if load_workbook is None:
+            raise UserError(self.env._("Reading XLSX files requires the Python library openpyxl."))
+        not_xlsx = self.env._(
+            "This file cannot be read as an XLSX workbook: save it from your spreadsheet as “Excel Workbook (.xlsx)” "
+            "and upload it again."
+        )
+        try:
+            if encoded:
+                content = base64.b64decode(content or b"")
+            with zipfile.ZipFile(io.BytesIO(content or b"")) as archive:
+                members = archive.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:  # binascii.Error: ValueError
+            raise UserError(not_xlsx) from error
+        if not any(member.filename == "xl/workbook.xml" for member in members):
+            raise UserError(not_xlsx)
+        unpacked = sum(member.file_size for member in members)
+        if unpacked > XLSX_MAX_UNPACKED_BYTES:
+            raise UserError(
+                self.env._(
+                    "This workbook unpacks to %(size)s MB, more than the %(max)s MB an upload may hold: upload the "
+                    "template's sheet alone, or split it into smaller files.",
+                    size=unpacked // (1024 * 1024),
+                    max=XLSX_MAX_UNPACKED_BYTES // (1024 * 1024),
+                )
+            )
+        try:
+            return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds on a damaged file; all mean "cannot read it"
+            raise UserError(self.env._("This file cannot be read as an XLSX workbook: %s", error)) from error
+
+    @api.model
+    def _sdm_xlsx_read_rows(self, content, header_row, header, max_rows=XLSX_MAX_ROWS, encoded=False):
+        """The data rows (row number, tuple of cell values) below ``header_row`` (1-based) of the first sheet of the
+        uploaded XLSX ``content`` whose header matches ``header``: one set of accepted labels per column (``None``
+        accepts anything; a label may be shortened, "Stock" for "Stock on Hand"). Rows left empty are skipped; a
+        sheet with data below ``max_rows`` data rows is refused rather than read. Every problem is one UserError."""
+        book = self._sdm_xlsx_open(content, encoded=encoded)
+        try:
+            for sheet in book.worksheets:
+                found = next(sheet.iter_rows(min_row=header_row, max_row=header_row, values_only=True), ())
+                if self._sdm_xlsx_header_matches(found, header):
+                    return self._sdm_xlsx_sheet_rows(sheet, header_row, max_rows)
+            expected = ", ".join(sorted(labels, key=len)[-1] if labels else "…" for labels in header)
+            raise UserError(
+                self.env._(
+                    "No sheet of this workbook has the template's columns in row %(row)s (%(expected)s); sheets "
+                    "found: %(sheets)s. Download the template again and fill it in without moving its columns.",
+                    row=header_row,
+                    expected=expected,
+                    sheets=", ".join(book.sheetnames) or "-",
+                )
+            )
+        except UserError:
+            raise
+        except Exception as error:  # a sheet damaged inside a valid archive
+            raise UserError(self.env._("This file cannot be read as an XLSX workbook: %s", error)) from error
+        finally:
+            book.close()
+
+    @api.model
+    def _sdm_xlsx_header_matches(self, found, header):
+        found = list(found) + [None] * (len(header) - len(found))
+        for cell, labels in zip(found, header, strict=False):
+            if labels is None:
+                continue
+            text = str(cell if cell is not None else "").strip().casefold()
+            if not text or not any(
+                label.casefold() == text or label.casefold().startswith(text) or text.startswith(label.casefold())
+                for label in labels
+            ):
+                return False
+        return True
+
+    def _sdm_xlsx_sheet_rows(self, sheet, header_row, max_rows):
+        rows = []
+        # One row past the cap is read, never more: whatever the sheet claims, reading stops there.
+        last = header_row + max_rows + 1
+        for number, cells in enumerate(sheet.iter_rows(min_row=header_row + 1, max_row=last, values_only=True)):
+            if not any(value not in (None, "") for value in cells):
+                continue
+            if number >= max_rows:
+                raise UserError(
+                    self.env._(
+                        "The sheet “%(sheet)s” has more than %(max)s rows: upload at most %(max)s rows per file.",
+                        sheet=sheet.title,
+                        max=max_rows,
+                    )
+                )
+            rows.append((header_row + 1 + number, cells))
+        return rows

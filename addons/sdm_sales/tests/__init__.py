@@ -29,3 +29,5 @@ from . import test_portal_sales
 from . import test_tier_maths
 from . import test_invariants
 from . import test_crash_rerun
+from . import test_xlsx_upload_guard
+from . import test_partner_change
