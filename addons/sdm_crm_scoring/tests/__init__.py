@@ -9,3 +9,4 @@ from . import test_platform_units
 from . import test_reader_language
 from . import test_score_display
 from . import test_crash_rerun
+from . import test_phone_review

@@ -12,3 +12,5 @@ from . import test_incentive_settlement_concurrency
 from . import test_incentive_outputs
 from . import test_incentive_estimate
 from . import test_invariants
+from . import test_my_plan
+from . import test_plan_line_access

@@ -31,3 +31,8 @@ from . import test_invariants
 from . import test_crash_rerun
 from . import test_xlsx_upload_guard
 from . import test_partner_change
+from . import test_compensation_access
+from . import test_credit_field_access
+from . import test_document_numbers
+from . import test_phone_day
+from . import test_price_notice_levels
