@@ -40,3 +40,4 @@ from . import sdm_sales_expense_budget
 from . import sdm_profitability
 from . import sdm_audit_line
 from . import sdm_invariant
+from . import sdm_rebate_settlement_queue

@@ -60,6 +60,12 @@ class SdmRebateSettlement(models.Model):
     # ``_sdm_store_lines`` and laid out as rows by the sdm.rebate.settlement.line view.
     counted_documents = fields.Json(readonly=True, copy=False, prefetch=False)
     move_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False)
+    validate_queued = fields.Boolean(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Waiting to be validated in the background (a run too large for one request).",
+    )
     reversal_move_id = fields.Many2one("account.move", readonly=True, copy=False)
     balance_id = fields.Many2one("sdm.customer.balance", readonly=True, copy=False)
 

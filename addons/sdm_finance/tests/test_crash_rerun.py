@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.addons.sdm_sales.tests.crash import CronCrashMixin
@@ -183,3 +184,52 @@ class TestRebateInvariant(RebateCommon):
         self.assertEqual(rows[0]["settlements"], 2)
         second.state = "cancel"
         self.assertEqual(check(), [])
+
+
+@tagged("post_install", "-at_install")
+class TestRebateBackgroundValidation(CronCrashMixin, RebateCommon):
+    """A settlement run too large for one request is validated by the cron in batches: killed at several
+    points and run again, the same credit notes and amounts as an uninterrupted run, nothing paid twice."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._q1()
+        cls._invoice(date(2026, 4, 10), 3000)
+        cls._invoice(date(2026, 1, 20), 1500, partner=cls.customer_b)
+
+    def _totals(self):
+        settlements = self.env["sdm.rebate.settlement"].search([("agreement_id", "in", self.agreements.ids)])
+        return {
+            "states": sorted((s.partner_id.id, str(s.period_start), s.state, s.amount) for s in settlements),
+            "queued": settlements.filtered("validate_queued").ids,
+            "credit_notes": len(settlements.move_id),
+            "credited": sum(settlements.move_id.mapped("amount_total")),
+            "settled_twice": self.env["sdm.invariant"]._sdm_check_rebate_settled_twice(),
+        }
+
+    def test_large_run_is_queued_then_validated_in_batches(self):
+        self.agreements = self._agreement(partner_ids=[Command.set((self.customer_a | self.customer_b).ids)])
+        queue = "odoo.addons.sdm_finance.models.sdm_rebate_settlement_queue"
+        with patch(f"{queue}.ONLINE_VALIDATE_LIMIT", 0):
+            self.env["sdm.rebate.settle.wizard"].create(
+                {"agreement_ids": [Command.set(self.agreements.ids)], "date": date(2026, 7, 1), "validate": True}
+            ).action_settle()
+        queued = self._totals()
+        self.assertEqual(queued["credit_notes"], 0, "nothing paid inside the request")
+        self.assertGreaterEqual(len(queued["queued"]), 3, "every settlement of the run waits for the cron")
+        cron = self.env.ref("sdm_finance.ir_cron_sdm_rebate_validate")
+        with patch(f"{queue}.VALIDATE_BATCH", 1):
+            expected = self._sdm_assert_crash_rerun(
+                cron,
+                lambda env: env["sdm.rebate.settlement"]._cron_validate_queued(),
+                self._totals,
+                [
+                    ("sdm.rebate.settlement", "_sdm_pay", 1),
+                    ("sdm.rebate.settlement", "_sdm_pay", 2),
+                    ("ir.cron", "_notify_progress", 3),
+                ],
+            )
+        self.assertEqual(expected["queued"], [])
+        self.assertEqual((expected["credit_notes"], expected["credited"]), (3, 165 + 60 + 30))
+        self.assertFalse(expected["settled_twice"])

@@ -25,8 +25,19 @@ class SdmRebateSettleWizard(models.TransientModel):
             [("state", "=", "active"), ("company_id", "in", self.env.companies.ids)]
         )
         settlements = self.env["sdm.rebate.settlement"]._sdm_prepare(agreements, self.date, self.settlement_type)
-        if self.validate and settlements:
-            settlements.action_validate()
+        if self.validate and settlements and settlements._sdm_validate_or_queue():
+            self.env.user._bus_send(
+                "simple_notification",
+                {
+                    "type": "info",
+                    "title": self.env._("Validating in the background"),
+                    "message": self.env._(
+                        "%(count)s settlements are validated and paid in the background; they leave the draft "
+                        "state as they are paid.",
+                        count=len(settlements),
+                    ),
+                },
+            )
         action = self.env["ir.actions.act_window"]._for_xml_id("sdm_finance.action_sdm_rebate_settlement")
         action["domain"] = [("id", "in", settlements.ids)]
         return action

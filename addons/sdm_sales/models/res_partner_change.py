@@ -27,9 +27,9 @@ class ResPartner(models.Model):
     def _compute_sdm_change_pending_count(self):
         counts = dict(
             # how many wait, not what: every user of the customer form may know it
-            self.env["sdm.partner.change"].sudo()._read_group(
-                [("partner_id", "in", self.ids), ("state", "=", "pending")], ["partner_id"], ["__count"]
-            )
+            self.env["sdm.partner.change"]
+            .sudo()
+            ._read_group([("partner_id", "in", self.ids), ("state", "=", "pending")], ["partner_id"], ["__count"])
         )
         for partner in self:
             partner.sdm_change_pending_count = counts.get(partner._origin, 0)
