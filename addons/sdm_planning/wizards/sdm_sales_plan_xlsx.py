@@ -3,7 +3,7 @@ import io
 
 import openpyxl
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -66,6 +66,7 @@ class SdmSalesPlanXlsx(models.TransientModel):
         sheet.worksheet.freeze_panes(3, 3)
         return book.close()
 
+    @api.readonly
     def action_export(self):
         self.ensure_one()
         return self._sdm_download(self._sdm_template(), f"plan_{self.plan_id.year}_{self.measure}.xlsx")

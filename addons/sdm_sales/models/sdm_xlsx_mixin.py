@@ -172,8 +172,19 @@ class SdmXlsxMixin(models.AbstractModel):
         return SdmXlsxWorkbook()
 
     def _sdm_download(self, content, file_name, field="file_data"):
+        """Store the file on the record and return the action that downloads it.
+
+        The export actions that call this are ``@api.readonly``: over JSON-RPC they run on the read-only replica
+        when ``db_replica_host`` is set (config/odoo.prod.conf). The replica holds no new rows, so the file alone
+        is written through a short read/write cursor on the primary (committed there, where ``/web/content``
+        reads it), the way Odoo draws sequence numbers from a replica request."""
         self.ensure_one()
-        self.write({field: base64.b64encode(content), "file_name": file_name})
+        vals = {field: base64.b64encode(content), "file_name": file_name}
+        if self.env.cr.readonly:
+            with self.env.registry.cursor(readonly=False) as cr:
+                self.with_env(self.env(cr=cr)).write(vals)
+        else:
+            self.write(vals)
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self._name}/{self.id}/{field}/{file_name}?download=true",
