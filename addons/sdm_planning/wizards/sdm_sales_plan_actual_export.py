@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class SdmSalesPlanActualExport(models.TransientModel):
@@ -63,7 +63,6 @@ class SdmSalesPlanActualExport(models.TransientModel):
             row = max(row, first + 12) + 3
         return book.close()
 
-    @api.readonly
     def action_export(self):
         self.ensure_one()
         return self._sdm_download(self._sdm_xlsx(), f"plan_vs_actual_{self.plan_id.year}.xlsx")
