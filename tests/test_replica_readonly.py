@@ -7,10 +7,11 @@ replica runs it: a write would fail there. The list views, pivots and graphs of 
 profitability, achievement, platform usage) read through ``web_search_read`` / ``web_read_group``, which Odoo
 itself marks; bench/replica/replica_proof.sh shows all of them served by a real streaming replica."""
 
+import base64
 from datetime import date
 from unittest.mock import patch
 
-from odoo import fields, http
+from odoo import SUPERUSER_ID, api, fields, http
 from odoo.addons.sdm_sales.tests.test_portal_sales import PortalSalesCommon
 from odoo.tests import HttpCase, TransactionCase, tagged
 
@@ -94,6 +95,34 @@ class TestReplicaFlags(TransactionCase):
             [path for path, (ro, methods) in routes.items() if "POST" in (methods or ()) and ro],
             "a POST route writes: it must stay on the primary",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReplicaDownload(TransactionCase):
+    """On a real read-only connection (a replica's), the export still stores its file: on the primary, through a
+    read/write cursor of its own. Separate committed transactions, cleaned up at the end."""
+
+    def test_export_on_read_only_connection_stores_the_file(self):
+        with self.registry.cursor() as cr:
+            wizard_id = api.Environment(cr, SUPERUSER_ID, {})["sdm.aging.report"].create({}).id
+        try:
+            replica = self.registry.cursor()
+            replica._cnx.set_session(readonly=True)  # what Odoo's replica pool does (sql_db.ConnectionPool)
+            try:
+                self.assertTrue(replica.readonly)
+                action = api.Environment(replica, SUPERUSER_ID, {})["sdm.aging.report"].browse(wizard_id).action_xlsx()
+            finally:
+                replica.rollback()
+                replica._cnx.set_session(readonly=False)
+                replica.close()
+            with self.registry.cursor() as cr:
+                wizard = api.Environment(cr, SUPERUSER_ID, {})["sdm.aging.report"].browse(wizard_id)
+                self.assertIn(f"/{wizard_id}/file_data/", action["url"])
+                self.assertEqual(wizard.file_name, action["url"].split("/")[-1].split("?")[0])
+                self.assertEqual(base64.b64decode(wizard.file_data)[:2], b"PK")
+        finally:
+            with self.registry.cursor() as cr:
+                api.Environment(cr, SUPERUSER_ID, {})["sdm.aging.report"].browse(wizard_id).unlink()
 
 
 @tagged("post_install", "-at_install")

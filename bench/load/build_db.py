@@ -66,6 +66,8 @@ def build(env, n_customers, n_sales, invoices_per_customer):
                 "name": f"Salesperson {i:02d}",
                 "login": f"sales{i:02d}",
                 "password": f"sales{i:02d}",
+                "email": f"sales{i:02d}@load.example.com",  # the chatter needs an author's address
+                "lang": "en_US",  # the load test reads the credit messages in English
                 "groups_id": [Command.set(groups)],
             }
             for i in range(1, n_sales + 1)
@@ -136,7 +138,7 @@ def build(env, n_customers, n_sales, invoices_per_customer):
             lines.reconcile()
         env.cr.commit()
     log(f"{len(old)} invoices paid in {time.monotonic() - started:.0f} s")
-    # Credit limits near the open exposure: orders of 50-1,750 sometimes pass, sometimes not. One customer in five
+    # Credit limits near the open exposure: orders of 50-5,250 sometimes pass, sometimes not. One customer in five
     # waits for a credit approval instead of being blocked.
     env.invalidate_all()
     open_by_partner = dict(
@@ -152,6 +154,8 @@ def build(env, n_customers, n_sales, invoices_per_customer):
             {
                 "sdm_credit_limit": round(exposure + rng.uniform(800, 6000), -1),
                 "sdm_credit_mode": "approval" if i % 5 == 0 else False,
+                # one customer in ten is held by its overdue invoices; the others only by their limit
+                "sdm_credit_overdue_days": 0 if i % 10 == 3 else 400,
             }
         )
     # A sales plan of the year, so the achievement refresh cron has work.

@@ -165,6 +165,11 @@ def measure(primary, replica, db, label, marker, func):
     for name, cluster in (("primary", primary), ("replica", replica)):
         total, writes, hits = (int(x) for x in cluster.sql(db, STATS.format(marker=marker, db=db)).split("|"))
         figures[name] = {"statements": total, "writes": writes, "marker_hits": hits}
+        figures[name]["write_statements"] = cluster.sql(
+            db,
+            "SELECT string_agg(left(regexp_replace(query, '\\s+', ' ', 'g'), 70), ' | ') FROM pg_stat_statements s "
+            f"JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '{db}' AND query ~* '^\\s*(INSERT|UPDATE|DELETE)'",
+        )
     figures["served_by"] = (
         "replica"
         if figures["replica"]["marker_hits"] and not figures["primary"]["marker_hits"]
@@ -244,7 +249,7 @@ def scenario(client, primary, replica, db):
                 primary,
                 replica,
                 db,
-                "plan vs actual XLSX (@api.readonly)",
+                "plan vs actual XLSX (not readonly: refreshes)",
                 "sdm_sales_plan_node",
                 lambda: client.call("sdm.sales.plan.actual.export", "action_export", [export])["url"],
             )
@@ -302,6 +307,7 @@ def scenario(client, primary, replica, db):
             ),
         )
     )
+    partner = client.call("res.partner", "search", [("is_company", "=", True)], limit=1)[0]
     rows.append(
         measure(
             primary,
@@ -312,7 +318,7 @@ def scenario(client, primary, replica, db):
             lambda: client.call(
                 "sale.order",
                 "create",
-                {"partner_id": client.call("res.partner", "search", [("is_company", "=", True)], limit=1)[0]},
+                {"partner_id": partner},
             ),
         )
     )
@@ -367,7 +373,7 @@ def main():
         def why_dead(_proc):
             return Path(f"{base}/odoo.log").read_text()[-3000:]
 
-        with running_server(cmd, port, why_dead) as url:
+        with running_server(cmd, port, why_dead, stderr=subprocess.DEVNULL) as url:
             log(f"Odoo prefork on {url}: db {primary.port}, replica {replica.port}")
             client = Client(url, db)
             client.login(args.login, args.password)

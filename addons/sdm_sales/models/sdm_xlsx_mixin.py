@@ -182,7 +182,9 @@ class SdmXlsxMixin(models.AbstractModel):
         vals = {field: base64.b64encode(content), "file_name": file_name}
         if self.env.cr.readonly:
             with self.env.registry.cursor(readonly=False) as cr:
-                self.with_env(self.env(cr=cr)).write(vals)
+                primary = self.with_env(self.env(cr=cr))
+                primary.write(vals)
+                primary.flush_recordset()  # the commit flushes only environments still referenced
         else:
             self.write(vals)
         return {
