@@ -117,7 +117,9 @@ def summary(args):
 
         get = [phases[m] for m in phases]
         lines.append(row("orders/min (confirmed)", [p["orders_per_minute"] for p in get]))
+        lines.append(row("orders/min (attempted)", [round(p["db"]["orders_created"] / p["minutes"], 1) for p in get]))
         lines.append(row("requests", [p["requests"] for p in get]))
+        lines.append(row("requests/s", [round(p["requests"] / (p["minutes"] * 60), 2) for p in get]))
         lines.append(row("errors", [p["errors"] for p in get], ratio=False))
         lines.append(row("error rate", [p["error_rate"] for p in get], ratio=False))
         lines.append(row("credit blocks", [p["credit_blocks"] for p in get], ratio=False))

@@ -59,6 +59,11 @@ trap 'stop_server; rm -rf "$WORK"' EXIT
 prepare_db() {  # $1 mode, $2 database
     dropdb --if-exists "$2"
     createdb -T "${PREFIX}_base" "$2"
+    # the copy's attachments (avatars, assets) live in the filestore, next to the database
+    local store
+    store="$(sed -n 's/^data_dir *= *//p' "$CONF")/filestore"
+    rm -rf "${store:?}/$2"
+    [ ! -d "$store/${PREFIX}_base" ] || cp -r "$store/${PREFIX}_base" "$store/$2"
     local crons="SELECT res_id FROM ir_model_data WHERE model = 'ir.cron' AND module LIKE 'sdm\\_%'"
     local active="'ir_cron_sdm_price_notice_settle', 'ir_cron_sdm_rebate_accrual', 'ir_cron_sdm_write_off',
                   'ir_cron_sdm_sales_achievement'"
