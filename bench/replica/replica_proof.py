@@ -110,6 +110,8 @@ def setup_clusters(base, db, source_db, source_env):
         "-D",
         replica.dir,
         "-R",
+        "-c",
+        "fast",
         "-X",
         "stream",
     )
