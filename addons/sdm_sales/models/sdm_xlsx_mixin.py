@@ -180,6 +180,7 @@ class SdmXlsxMixin(models.AbstractModel):
         reads it), the way Odoo draws sequence numbers from a replica request."""
         self.ensure_one()
         vals = {field: base64.b64encode(content), "file_name": file_name}
+        self.check_access("write")  # refused here as on the primary, before another cursor is opened
         if self.env.cr.readonly:
             with self.env.registry.cursor(readonly=False) as cr:
                 primary = self.with_env(self.env(cr=cr))
