@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SdmPlatformAnalysisExport(models.TransientModel):
@@ -123,6 +123,7 @@ class SdmPlatformAnalysisExport(models.TransientModel):
         sheet.worksheet.freeze_panes(3, 0)
         return book.close()
 
+    @api.readonly
     def action_export(self):
         self.ensure_one()
         return self._sdm_download(self._sdm_xlsx(), f"platform_analysis_{self.month.strftime('%Y-%m')}.xlsx")

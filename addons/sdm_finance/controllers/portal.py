@@ -31,7 +31,13 @@ class SdmFinancePortal(SdmCustomerPortal):
 
     # ------------------------------------------------------------------ statements
 
-    @http.route(["/my/sdm/statements", "/my/sdm/statements/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/sdm/statements", "/my/sdm/statements/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
+    )
     def portal_my_sdm_statements(self, page=1, **kw):
         values = self._prepare_portal_layout_values()
         Statement = request.env["sdm.customer.statement"]
@@ -61,6 +67,7 @@ class SdmFinancePortal(SdmCustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=True,
     )
     def portal_my_sdm_statement(self, statement_id, page=1, access_token=None, report_type=None, download=False, **kw):
         try:
@@ -124,7 +131,9 @@ class SdmFinancePortal(SdmCustomerPortal):
 
     # ------------------------------------------------------------------ rebates
 
-    @http.route(["/my/sdm/rebates", "/my/sdm/rebates/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/sdm/rebates", "/my/sdm/rebates/page/<int:page>"], type="http", auth="user", website=True, readonly=True
+    )
     def portal_my_sdm_rebates(self, page=1, **kw):
         values = self._prepare_portal_layout_values()
         Agreement = request.env["sdm.rebate.agreement"]
@@ -142,7 +151,7 @@ class SdmFinancePortal(SdmCustomerPortal):
         )
         return request.render("sdm_finance.portal_my_sdm_rebates", values)
 
-    @http.route("/my/sdm/rebates/<int:agreement_id>", type="http", auth="user", website=True)
+    @http.route("/my/sdm/rebates/<int:agreement_id>", type="http", auth="user", website=True, readonly=True)
     def portal_my_sdm_rebate(self, agreement_id, **kw):
         agreement = request.env["sdm.rebate.agreement"].browse(agreement_id).exists()
         if not agreement or not agreement.has_access("read"):

@@ -301,6 +301,7 @@ class SdmCustomerStatement(models.Model):
                     )
                 )
 
+    @api.readonly
     def action_xlsx(self):
         return self._sdm_download(*self._sdm_xlsx_content())
 

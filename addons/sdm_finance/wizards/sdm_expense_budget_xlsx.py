@@ -97,5 +97,6 @@ class SdmExpenseBudgetXlsx(models.TransientModel):
         table.total_row(row + 1, self.env._("Total"), totals)
         return book.close()
 
+    @api.readonly
     def action_export(self):
         return self._sdm_download(self._sdm_xlsx(), "budget_vs_actual.xlsx")

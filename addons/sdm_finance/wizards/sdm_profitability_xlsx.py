@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 # Measures of the export, in the view's order: (field, totalled).
@@ -98,6 +98,7 @@ class SdmProfitabilityXlsx(models.TransientModel):
         table.total_row(row + 1, self.env._("Total"), totals)
         return book.close()
 
+    @api.readonly
     def action_export(self):
         self.ensure_one()
         return self._sdm_download(self._sdm_xlsx(), "customer_profitability.xlsx")

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SdmRebateStatement(models.TransientModel):
@@ -119,6 +119,7 @@ class SdmRebateStatement(models.TransientModel):
             ("paid_by", self.env._("Paid By"), "text", 18),
         ]
 
+    @api.readonly
     def action_export(self):
         self.ensure_one()
         return self._sdm_download(self._sdm_xlsx(), "rebate_statement.xlsx")

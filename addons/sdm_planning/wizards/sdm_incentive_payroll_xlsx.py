@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SdmIncentivePayrollXlsx(models.TransientModel):
@@ -83,6 +83,7 @@ class SdmIncentivePayrollXlsx(models.TransientModel):
         table.total_row(row + 1, self.env._("Total"), totals)
         return book.close()
 
+    @api.readonly
     def action_export(self):
         self.ensure_one()
         name = (self.settlement_id.name or "settlement").replace("/", "-")

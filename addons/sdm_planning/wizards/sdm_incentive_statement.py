@@ -135,6 +135,7 @@ class SdmIncentiveStatement(models.TransientModel):
                 sources.write_row(row, {"label": source["type"], "value": source["amount"], "count": source["count"]})
         return sheet
 
+    @api.readonly
     def action_export(self):
         self.ensure_one()
         return self._sdm_download(self._sdm_xlsx(), "incentive_statement.xlsx")

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 # The template's header row (1-based; its data rows follow).
@@ -64,6 +64,7 @@ class SdmSalesPlanXlsx(models.TransientModel):
         sheet.worksheet.freeze_panes(3, 3)
         return book.close()
 
+    @api.readonly
     def action_export(self):
         self.ensure_one()
         return self._sdm_download(self._sdm_template(), f"plan_{self.plan_id.year}_{self.measure}.xlsx")

@@ -108,7 +108,7 @@ class SdmCustomerPortal(CustomerPortal):
             "readable_orders": approvals.order_id._filtered_access("read"),
         }
 
-    @http.route(["/my/sdm/credit"], type="http", auth="user", website=True)
+    @http.route(["/my/sdm/credit"], type="http", auth="user", website=True, readonly=True)
     def portal_sdm_credit(self, **kw):
         values = self._prepare_portal_layout_values()
         values.update(self._sdm_portal_credit_values(self._sdm_portal_partner()))
@@ -145,7 +145,9 @@ class SdmCustomerPortal(CustomerPortal):
             "readable_moves": items.move_id._filtered_access("read"),
         }
 
-    @http.route(["/my/sdm/invoices", "/my/sdm/invoices/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/sdm/invoices", "/my/sdm/invoices/page/<int:page>"], type="http", auth="user", website=True, readonly=True
+    )
     def portal_sdm_invoices(self, page=1, **kw):
         values = self._prepare_portal_layout_values()
         values.update(self._sdm_portal_invoice_values(self._sdm_portal_partner(), page=page))
@@ -195,14 +197,18 @@ class SdmCustomerPortal(CustomerPortal):
         }
 
     @http.route(
-        ["/my/sdm/compensation", "/my/sdm/compensation/page/<int:page>"], type="http", auth="user", website=True
+        ["/my/sdm/compensation", "/my/sdm/compensation/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
     )
     def portal_sdm_compensation(self, page=1, **kw):
         values = self._prepare_portal_layout_values()
         values.update(self._sdm_portal_notice_values(self._sdm_portal_partner(), page=page))
         return request.render("sdm_sales.portal_sdm_compensation", values)
 
-    @http.route(["/my/sdm/compensation/<int:notice_id>"], type="http", auth="user", website=True)
+    @http.route(["/my/sdm/compensation/<int:notice_id>"], type="http", auth="user", website=True, readonly=True)
     def portal_sdm_compensation_notice(self, notice_id, **kw):
         partner = self._sdm_portal_partner()
         notice = request.env["sdm.price.notice"].search(
@@ -242,7 +248,9 @@ class SdmCustomerPortal(CustomerPortal):
             "readable_notices": movements.notice_id._filtered_access("read"),
         }
 
-    @http.route(["/my/sdm/balances", "/my/sdm/balances/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/sdm/balances", "/my/sdm/balances/page/<int:page>"], type="http", auth="user", website=True, readonly=True
+    )
     def portal_sdm_balances(self, page=1, **kw):
         values = self._prepare_portal_layout_values()
         values.update(self._sdm_portal_balance_values(self._sdm_portal_partner(), page=page))

@@ -34,6 +34,7 @@ class SdmChannelStockPortal(SdmCustomerPortal):
         auth="user",
         methods=["GET"],
         website=True,
+        readonly=True,
     )
     def portal_my_sdm_channel_stock(self, page=1, reported=None, **kw):
         return self._sdm_channel_stock_render(page=page, reported=reported)
@@ -58,7 +59,9 @@ class SdmChannelStockPortal(SdmCustomerPortal):
             return self._sdm_channel_stock_render(error=error.args[0])
         return self._sdm_channel_stock_submit(lines, False)
 
-    @route("/my/sdm/channel-stock/template.xlsx", type="http", auth="user", methods=["GET"], website=True)
+    @route(
+        "/my/sdm/channel-stock/template.xlsx", type="http", auth="user", methods=["GET"], website=True, readonly=True
+    )
     def portal_my_sdm_channel_stock_template(self, **kw):
         content = request.env["sdm.channel.stock"]._sdm_stock_template_xlsx(self._sdm_portal_partner())
         return request.make_response(

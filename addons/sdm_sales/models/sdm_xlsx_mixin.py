@@ -189,8 +189,22 @@ class SdmXlsxMixin(models.AbstractModel):
         return SdmXlsxWorkbook()
 
     def _sdm_download(self, content, file_name, field="file_data"):
+        """Store the file on the record and return the action that downloads it.
+
+        The export actions that call this are ``@api.readonly``: over JSON-RPC they run on the read-only replica
+        when ``db_replica_host`` is set (config/odoo.prod.conf). The replica holds no new rows, so the file alone
+        is written through a short read/write cursor on the primary (committed there, where ``/web/content``
+        reads it), the way Odoo draws sequence numbers from a replica request."""
         self.ensure_one()
-        self.write({field: base64.b64encode(content), "file_name": file_name})
+        vals = {field: base64.b64encode(content), "file_name": file_name}
+        self.check_access("write")  # refused here as on the primary, before another cursor is opened
+        if self.env.cr.readonly:
+            with self.env.registry.cursor(readonly=False) as cr:
+                primary = self.with_env(self.env(cr=cr))
+                primary.write(vals)
+                primary.flush_recordset()  # the commit flushes only environments still referenced
+        else:
+            self.write(vals)
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self._name}/{self.id}/{field}/{file_name}?download=true",

@@ -82,6 +82,7 @@ class SdmAgingReport(models.TransientModel):
         ]
         return columns
 
+    @api.readonly
     def action_xlsx(self):
         self.ensure_one()
         company = self.company_id

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -103,6 +103,7 @@ class SdmCompensationStatement(models.TransientModel):
         sheet.worksheet.freeze_panes(4, 0)
         return book.close()
 
+    @api.readonly
     def action_export(self):
         self.ensure_one()
         return self._sdm_download(self._sdm_xlsx(), "compensation_statement.xlsx")
