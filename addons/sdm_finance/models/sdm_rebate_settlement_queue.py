@@ -9,7 +9,7 @@ VALIDATE_BATCH = 20
 class SdmRebateSettlement(models.Model):
     """Background validation of a large settlement run: batched, resumable, idempotent, with progress."""
 
-    _inherit = "sdm.rebate.settlement"
+    _inherit = "sdm.rebate.settlement"  # pylint: disable=consider-merging-classes-inherited
 
     def _sdm_validate_or_queue(self):
         """Validate now when the run is small, else queue the drafts for the cron. Returns True when queued."""

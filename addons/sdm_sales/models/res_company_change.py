@@ -22,7 +22,7 @@ DEFAULT_GUARDED_FIELDS = (
 class ResCompany(models.Model):
     """Approved changes to customer master data (数据更改须经上级批准): what is guarded and who approves."""
 
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     sdm_change_approval = fields.Boolean(
         string="Customer Changes Need Approval",

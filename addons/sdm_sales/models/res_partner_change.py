@@ -4,7 +4,7 @@ from odoo import api, fields, models
 class ResPartner(models.Model):
     """Guarded customer fields: a salesperson's change becomes a change request (``sdm.partner.change``)."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # Guarded master data in the customer's history (name, tax id, salesperson and the address are tracked by Odoo).
     property_payment_term_id = fields.Many2one(tracking=True)

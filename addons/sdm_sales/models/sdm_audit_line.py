@@ -15,12 +15,12 @@ class SdmAuditLine(models.Model):
 
     date = fields.Datetime(readonly=True)
     user_id = fields.Many2one("res.users", string="Changed By", readonly=True)
-    author_id = fields.Many2one("res.partner", string="Author", readonly=True)
+    author_id = fields.Many2one("res.partner", readonly=True)
     res_model = fields.Char(string="Model", readonly=True)
     # Labels in the reader's language, read in SQL: people read them without access to the models' registry.
     model_label = fields.Char(string="Document Type", readonly=True)
     res_id = fields.Many2oneReference(string="Record ID", model_field="res_model", readonly=True)
-    record_name = fields.Char(string="Record Name", readonly=True)
+    record_name = fields.Char(readonly=True)
     record_display = fields.Char(string="Record", compute="_compute_record_display")
     field_name = fields.Char(string="Technical Field Name", readonly=True)
     field_label = fields.Char(string="Field", readonly=True)

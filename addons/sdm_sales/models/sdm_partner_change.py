@@ -25,14 +25,12 @@ class SdmPartnerChange(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
     sdm_region_id = fields.Many2one(related="partner_id.commercial_partner_id.sdm_region_id", store=True)
     team_id = fields.Many2one(related="partner_id.commercial_partner_id.sdm_branch_id", string="Branch", store=True)
-    requested_by_id = fields.Many2one(
-        "res.users", string="Requested By", required=True, readonly=True, default=lambda self: self.env.user
-    )
+    requested_by_id = fields.Many2one("res.users", required=True, readonly=True, default=lambda self: self.env.user)
     approver_ids = fields.Many2many("res.users", string="Approvers", readonly=True)
     reason = fields.Text(readonly=True)
     line_ids = fields.One2many("sdm.partner.change.line", "change_id", string="Changes", readonly=True)
     summary = fields.Char(compute="_compute_summary")
-    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True, tracking=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True, tracking=True)
     decision_date = fields.Datetime(readonly=True)
     decision_comment = fields.Text(string="Comment", tracking=True)
 

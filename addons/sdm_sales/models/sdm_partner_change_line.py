@@ -9,7 +9,7 @@ class SdmPartnerChangeLine(models.Model):
     _order = "change_id, id"
 
     change_id = fields.Many2one("sdm.partner.change", required=True, ondelete="cascade", index=True)
-    field_id = fields.Many2one("ir.model.fields", string="Field", required=True, ondelete="cascade")
+    field_id = fields.Many2one("ir.model.fields", required=True, ondelete="cascade")
     # related fields read as superuser: people read the label without access to the fields' registry
     field_name = fields.Char(related="field_id.name")
     field_label = fields.Char(related="field_id.field_description", string="Field Changed")
