@@ -93,6 +93,7 @@ class Base(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = list(vals_list)  # callers may pass a generator: read it once, for the check and for Odoo
         self._sdm_check_input_values(vals_list)
         return super().create(vals_list)
 

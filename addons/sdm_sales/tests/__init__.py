@@ -36,3 +36,4 @@ from . import test_credit_field_access
 from . import test_document_numbers
 from . import test_phone_day
 from . import test_price_notice_levels
+from . import test_input_guard
