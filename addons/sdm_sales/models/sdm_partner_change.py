@@ -210,8 +210,7 @@ class SdmPartnerChange(models.Model):
         for request in self:
             # The customer's row is locked: two approvals (or an approval and a direct edit) apply one after the
             # other, and the second one sees the first one's values.
-            self.env.cr.execute("SELECT id FROM res_partner WHERE id = %s FOR UPDATE", [request.partner_id.id])
-            request.partner_id.invalidate_recordset()
+            request.partner_id._sdm_lock_rows()  # the one SDM lock (re-reads the customer afterwards)
             stale = request._sdm_stale_lines()
             if stale:
                 comment = self.env._(
