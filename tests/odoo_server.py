@@ -5,8 +5,10 @@ Standard library only: the pytest-odoo tests (tests/test_server_workers.py) and 
 """
 
 import contextlib
+import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 
@@ -42,3 +44,20 @@ def running_server(cmd, port, why_dead, timeout=120, **popen):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextlib.contextmanager
+def database_server(python, conf, db, *options):
+    """A prefork server of ``db`` (``options``: workers, limits...) on a free port, its stderr kept: yields its URL
+    and a function returning what it logged so far (also shown when it dies before answering)."""
+    port = free_port()
+    odoo_bin = os.path.join(os.environ.get("SDM_ODOO_SRC", "/opt/odoo/18.0"), "odoo-bin")
+    cmd = [python, odoo_bin, "-c", conf, "-d", db, f"--db-filter=^{db}$", f"--http-port={port}", *options]
+    with tempfile.TemporaryFile("w+") as errors:
+
+        def log():
+            errors.seek(0)
+            return errors.read()
+
+        with running_server(cmd, port, lambda _proc: log()[-3000:], stdout=subprocess.DEVNULL, stderr=errors) as url:
+            yield url, log

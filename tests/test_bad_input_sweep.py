@@ -19,11 +19,8 @@ import base64
 import io
 import itertools
 import json
-import os
 import re
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -31,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import xlsxwriter
-from odoo_server import free_port, running_server
+from odoo_server import database_server
 
 import odoo
 from odoo.addons.sdm_sales.tests.test_xlsx_upload_guard import PNG, zip_bomb
@@ -447,10 +444,7 @@ def limited_server(odoo_conf):
     """A prefork server with production's limits (config/odoo.prod.conf): 4 workers, memory and time limits."""
     db = odoo.tools.config["db_name"]
     db = db[0] if isinstance(db, list) else db
-    port = free_port()
-    odoo_bin = os.path.join(os.environ.get("SDM_ODOO_SRC", "/opt/odoo/18.0"), "odoo-bin")
-    cmd = [sys.executable, odoo_bin, "-c", odoo_conf, "-d", db, f"--db-filter=^{db}$", f"--http-port={port}"]
-    cmd += [
+    options = [
         "--workers=4",
         "--max-cron-threads=0",
         "--gevent-port=0",
@@ -462,33 +456,27 @@ def limited_server(odoo_conf):
         "--limit-time-real=120",
         "--limit-request=65536",
     ]
-    with tempfile.TemporaryFile("w+") as errors:
-
-        def why_dead(_proc):
-            errors.seek(0)
-            return errors.read()[-3000:]
-
-        with running_server(cmd, port, why_dead, stdout=subprocess.DEVNULL, stderr=errors) as url:
-            common = Rpc(url, db, None)
-            answer = json.load(
-                urllib.request.urlopen(
-                    urllib.request.Request(
-                        url + "/jsonrpc",
-                        json.dumps(
-                            {
-                                "jsonrpc": "2.0",
-                                "method": "call",
-                                "params": {"service": "common", "method": "login", "args": [db, "admin", PASSWORD]},
-                            }
-                        ).encode(),
-                        {"Content-Type": "application/json"},
-                    ),
-                    timeout=60,
-                )
+    with database_server(sys.executable, odoo_conf, db, *options) as (url, log):
+        common = Rpc(url, db, None)
+        answer = json.load(
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    url + "/jsonrpc",
+                    json.dumps(
+                        {
+                            "jsonrpc": "2.0",
+                            "method": "call",
+                            "params": {"service": "common", "method": "login", "args": [db, "admin", PASSWORD]},
+                        }
+                    ).encode(),
+                    {"Content-Type": "application/json"},
+                ),
+                timeout=60,
             )
-            common.uid = answer["result"]
-            common.server_log = lambda: (errors.seek(0), errors.read())[1]
-            yield common
+        )
+        common.uid = answer["result"]
+        common.server_log = log
+        yield common
 
 
 def _sdm_models(rpc):

@@ -1,15 +1,12 @@
 """Start a real multi-worker Odoo server (prefork, like production) on the test database and use it
 the way an integration would: the login page over HTTP, then XML-RPC with Python's own client."""
 
-import os
-import subprocess
 import sys
-import tempfile
 import urllib.request
 import xmlrpc.client
 
 import pytest
-from odoo_server import free_port, running_server
+from odoo_server import database_server
 
 import odoo
 
@@ -20,24 +17,9 @@ SDM_MODULES = ["sdm_crm_scoring", "sdm_finance", "sdm_planning", "sdm_sales"]
 def prefork_server(odoo_conf):
     db = odoo.tools.config["db_name"]
     db = db[0] if isinstance(db, list) else db
-    port = free_port()
-    odoo_bin = os.path.join(os.environ.get("SDM_ODOO_SRC", "/opt/odoo/18.0"), "odoo-bin")
-    cmd = [sys.executable, odoo_bin, "-c", odoo_conf, "-d", db, f"--db-filter=^{db}$", f"--http-port={port}"]
-    cmd += [
-        "--workers=2",
-        "--max-cron-threads=0",
-        "--gevent-port=0",
-        "--log-level=warn",
-        "--limit-time-real=120",
-    ]
-    with tempfile.TemporaryFile("w+") as errors:
-
-        def why_dead(_proc):
-            errors.seek(0)
-            return errors.read()[-3000:]
-
-        with running_server(cmd, port, why_dead, stdout=subprocess.DEVNULL, stderr=errors) as url:
-            yield url, db
+    options = ["--workers=2", "--max-cron-threads=0", "--gevent-port=0", "--log-level=warn", "--limit-time-real=120"]
+    with database_server(sys.executable, odoo_conf, db, *options) as (url, _log):
+        yield url, db
 
 
 def test_prefork_server_serves_login_page(prefork_server):
