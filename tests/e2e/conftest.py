@@ -523,9 +523,12 @@ class UI:
         self.contexts = []
         self.screens = []
 
-    def login(self, login, password=PASSWORD, wait=".o_main_navbar", locale="en-US"):
-        """``wait``: what the user lands on (the web client; a portal user's ``/my``: ``.o_portal_my_home``)."""
-        context = self.browser.new_context(locale=locale, timezone_id="Asia/Shanghai", **SIZES[self.size])
+    def login(self, login, password=PASSWORD, wait=".o_main_navbar", locale="en-US", geolocation=None):
+        """``wait``: what the user lands on (the web client; a portal user's ``/my``: ``.o_portal_my_home``).
+        ``geolocation``: where the phone says it is (``{"latitude": .., "longitude": .., "accuracy": ..}``), with the
+        permission to ask granted, as when the salesperson allows the site to know her location."""
+        extra = {"geolocation": geolocation, "permissions": ["geolocation"]} if geolocation else {}
+        context = self.browser.new_context(locale=locale, timezone_id="Asia/Shanghai", **SIZES[self.size], **extra)
         context.set_default_timeout(30_000)
         context.set_default_navigation_timeout(90_000)
         self.contexts.append(context)
