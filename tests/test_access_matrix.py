@@ -70,7 +70,7 @@ def _xmlid(admin, xmlid):
 @pytest.fixture(scope="module")
 def world(prefork_server):  # noqa: F811
     """The nine users, the second company and the seeded records of the first company, made through RPC."""
-    url, db = prefork_server
+    url, db, _log = prefork_server
     admin = User(url, db, "admin", "admin")
     tag = uuid.uuid4().hex[:8]
     company_a = admin("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
